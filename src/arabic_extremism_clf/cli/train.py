@@ -1,0 +1,94 @@
+"""``aeclf train``: fit a model on labelled files or on the default recipe, and save it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from ..corpus import Corpus, read_corpus
+from ..errors import AeclfError
+from ..model import ExtremismClassifier
+
+log = logging.getLogger(__name__)
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the subcommand."""
+    parser = subparsers.add_parser(
+        "train",
+        help="train a model on labelled files or on the default recipe over the shared data",
+        description="Train a model, report grouped cross-validated figures while training, "
+        "and save it (a directory with a JSON manifest, numeric arrays and a model card).",
+    )
+    parser.add_argument("files", nargs="*", help="labelled CSV, TSV or JSONL files")
+    parser.add_argument(
+        "--recipe",
+        choices=["default"],
+        help="train on the shared public corpora with the default recipe (needs --data-dir)",
+    )
+    parser.add_argument("--data-dir", help="shared data directory (default: $AECLF_DATA_DIR)")
+    parser.add_argument("-o", "--output", required=True, help="model directory to write")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing model")
+    parser.add_argument("--text-col", default="text", help="text column/field (default: text)")
+    parser.add_argument("--label-col", default="label", help="label column/field (default: label)")
+    parser.add_argument("--format", choices=["csv", "tsv", "jsonl"], help="input format")
+    parser.add_argument("--cv", type=int, default=5, help="cross-validation folds, 0 to skip")
+    parser.add_argument("--flagged-label", default="promotional", help="label the threshold applies to")
+    parser.add_argument("--threshold", type=float, help="decision threshold of the flagged label")
+    parser.add_argument("--C", dest="C", type=float, help="inverse regularization strength")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(run=run)
+
+
+def _estimator(args: argparse.Namespace) -> ExtremismClassifier:
+    params = {"flagged_label": args.flagged_label}
+    if args.C is not None:
+        params["C"] = args.C
+    if args.threshold is not None:
+        params["threshold"] = args.threshold
+    if args.recipe == "default":
+        from ..training import default_estimator
+
+        return default_estimator().set_params(**params)
+    return ExtremismClassifier(**params)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the subcommand."""
+    from ..training import train_default, train_files
+
+    if bool(args.files) == bool(args.recipe):
+        print("aeclf train: error: give labelled files or --recipe default (not both)", file=sys.stderr)
+        return 2
+    estimator = _estimator(args)
+    progress = _fold_logger()
+    if args.recipe:
+        result = train_default(
+            estimator, data_dir=args.data_dir, cv=args.cv, on_fold=progress,
+            choose_threshold=args.threshold is None,
+        )
+    else:
+        corpora = [
+            read_corpus(path, text_col=args.text_col, label_col=args.label_col, format=args.format)
+            for path in args.files
+        ]
+        result = train_files(estimator, Corpus.concat(corpora), args.files, cv=args.cv, on_fold=progress)
+    path = result.save(args.output, overwrite=args.overwrite)
+    if args.json:
+        print(json.dumps(result.metrics, ensure_ascii=False, indent=2))
+    else:
+        print(result.summary())
+        print(f"model written to {path}")
+    return 0
+
+
+def _fold_logger():
+    def on_fold(fold: int, accuracy: float) -> None:
+        print(f"  cross-validation fold {fold + 1}: accuracy {accuracy:.4f}", file=sys.stderr, flush=True)
+
+    return on_fold
+
+
+__all__ = ["add_parser", "run", "AeclfError"]

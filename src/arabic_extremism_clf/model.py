@@ -1,0 +1,454 @@
+"""The classifier: TF-IDF n-grams, a linear model, calibrated scores, one result per post.
+
+:class:`ExtremismClassifier` is a scikit-learn estimator over raw posts (it works in
+``Pipeline``, ``clone``, ``GridSearchCV``), and :meth:`ExtremismClassifier.classify`
+returns one :class:`Prediction` per post, in input order.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.utils.validation import check_is_fitted
+
+from .features import PostVectorizer
+
+__all__ = ["ExtremismClassifier", "Prediction", "Contribution", "PROMOTIONAL", "NOT_PROMOTIONAL"]
+
+#: The flagged label of the shipped model.
+PROMOTIONAL = "promotional"
+#: The other label of the shipped model.
+NOT_PROMOTIONAL = "not_promotional"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The result for one post.
+
+    Attributes
+    ----------
+    label : str
+        The predicted label.
+    confidence : float
+        The calibrated probability of ``label`` (see the README, "What confidence means").
+    scores : mapping of str to float
+        The calibrated probability of every label; they sum to 1.
+    """
+
+    label: str
+    confidence: float
+    scores: Mapping[str, float] = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``{"label", "confidence", "scores"}``."""
+        return {"label": self.label, "confidence": self.confidence, "scores": dict(self.scores)}
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """How much one n-gram of a post pushed the score of a label.
+
+    Attributes
+    ----------
+    feature : str
+        The n-gram: ``w:`` word n-gram or ``c:`` character n-gram, then the text.
+    weight : float
+        Feature value times model coefficient; positive pushes towards the label.
+    """
+
+    feature: str
+    weight: float
+
+
+def _check_texts(texts: object) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError(
+            "Iterable over raw text documents expected, str object received: "
+            "wrap a single post in a list"
+        )
+    if not isinstance(texts, Iterable):
+        raise TypeError(f"expected an iterable of str, got {type(texts).__name__}")
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(
+                f"expected every post to be a str, item {i} is {type(text).__name__}: {text!r:.60}"
+            )
+    return texts
+
+
+class ExtremismClassifier(ClassifierMixin, BaseEstimator):
+    """Flag posts that promote violent extremist groups (or any other label set).
+
+    Word n-gram and within-word character n-gram TF-IDF features
+    (:class:`~arabic_extremism_clf.features.PostVectorizer`) feed a logistic
+    regression. Its decision values are then calibrated with a sigmoid (Platt) model
+    fitted on out-of-fold decision values, so that ``predict_proba`` gives probabilities
+    that match observed frequencies on data like the training mix.
+
+    Parameters
+    ----------
+    word_ngram_range : (int, int), default=(1, 2)
+    char_ngram_range : (int, int) or None, default=(2, 5)
+    min_df : int, default=2
+    max_word_features, max_char_features : int or None, default=None
+    sublinear_tf : bool, default=True
+    normalize_options : dict or None, default=None
+        Switches of :func:`~arabic_extremism_clf.preprocess.normalize`.
+    C : float, default=10.0
+        Inverse regularization strength of the logistic regression.
+    class_weight : "balanced", dict or None, default="balanced"
+    max_iter : int, default=2000
+    calibration : {"sigmoid", None}, default="sigmoid"
+        ``None`` uses the logistic regression's own probabilities.
+    calibration_cv : int, default=5
+        Folds for the out-of-fold decision values the calibration is fitted on.
+    flagged_label : str or None, default="promotional"
+        The label that ``threshold`` applies to. If it is not among the classes, the
+        most probable label is predicted.
+    threshold : float, default=0.5
+        A post gets ``flagged_label`` when that label's calibrated probability is at
+        least this; otherwise the most probable other label.
+    random_state : int, default=0
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The labels, in the order of the ``predict_proba`` columns.
+    vectorizer_ : PostVectorizer
+    coef_ : ndarray of shape (n_classes or 1, n_features)
+    intercept_ : ndarray
+    calibration_coef_, calibration_intercept_ : ndarray or None
+        The sigmoid calibration model (a logistic regression on decision values).
+
+    Examples
+    --------
+    >>> texts = ["فاز الفريق بالمباراة", "هدف رائع في المباراة", "الفريق بطل الدوري",
+    ...          "طقس ممطر اليوم", "درجات الحرارة مرتفعة", "رياح وغيوم اليوم"] * 3
+    >>> labels = ["sport"] * 3 + ["weather"] * 3
+    >>> clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=None)
+    >>> clf = clf.fit(texts, labels * 3)
+    >>> clf.classify(["مباراة الفريق"])[0].label
+    'sport'
+    """
+
+    def __init__(
+        self,
+        *,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] | None = (2, 5),
+        min_df: int = 2,
+        max_word_features: int | None = None,
+        max_char_features: int | None = None,
+        sublinear_tf: bool = True,
+        normalize_options: dict | None = None,
+        C: float = 10.0,
+        class_weight: str | dict | None = "balanced",
+        max_iter: int = 2000,
+        calibration: str | None = "sigmoid",
+        calibration_cv: int = 5,
+        flagged_label: str | None = PROMOTIONAL,
+        threshold: float = 0.5,
+        random_state: int = 0,
+    ) -> None:
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.max_word_features = max_word_features
+        self.max_char_features = max_char_features
+        self.sublinear_tf = sublinear_tf
+        self.normalize_options = normalize_options
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.calibration = calibration
+        self.calibration_cv = calibration_cv
+        self.flagged_label = flagged_label
+        self.threshold = threshold
+        self.random_state = random_state
+
+    # -- fitting ----------------------------------------------------------------------
+
+    def _validate_params(self) -> None:  # noqa: D401 - sklearn's name
+        if self.calibration not in ("sigmoid", None):
+            raise ValueError(f"calibration must be 'sigmoid' or None, got {self.calibration!r}")
+        if not isinstance(self.threshold, numbers.Real) or not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be a number in [0, 1], got {self.threshold!r}")
+        if not isinstance(self.calibration_cv, numbers.Integral) or self.calibration_cv < 2:
+            raise ValueError(f"calibration_cv must be an int >= 2, got {self.calibration_cv!r}")
+        if not isinstance(self.C, numbers.Real) or self.C <= 0:
+            raise ValueError(f"C must be a positive number, got {self.C!r}")
+
+    def _linear_model(self) -> LogisticRegression:
+        return LogisticRegression(
+            C=self.C,
+            class_weight=self.class_weight,
+            max_iter=self.max_iter,
+            solver="lbfgs",
+            random_state=self.random_state,
+        )
+
+    def fit(self, X: Iterable[str], y: Sequence[Any]) -> ExtremismClassifier:
+        """Fit on raw posts and their labels.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Raw posts.
+        y : sequence of labels
+            One label per post (converted to ``str``); at least two distinct labels.
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        texts = _check_texts(X)
+        labels = np.asarray([str(label) for label in y], dtype=object)
+        if len(labels) != len(texts):
+            raise ValueError(f"X has {len(texts)} posts but y has {len(labels)} labels")
+        classes, y_idx, counts = np.unique(labels, return_inverse=True, return_counts=True)
+        if len(classes) < 2:
+            raise ValueError(
+                f"need at least two distinct labels to fit, found only {list(classes)!r}"
+            )
+        self.classes_ = classes.astype(str)
+        self.vectorizer_ = PostVectorizer(
+            word_ngram_range=self.word_ngram_range,
+            char_ngram_range=self.char_ngram_range,
+            min_df=self.min_df,
+            max_word_features=self.max_word_features,
+            max_char_features=self.max_char_features,
+            sublinear_tf=self.sublinear_tf,
+            normalize_options=self.normalize_options,
+        )
+        features = self.vectorizer_.fit_transform(texts)
+        linear = self._linear_model().fit(features, y_idx)
+        self.coef_ = linear.coef_.astype(np.float64)
+        self.intercept_ = linear.intercept_.astype(np.float64)
+        self.n_iter_ = linear.n_iter_
+        self.calibration_coef_ = None
+        self.calibration_intercept_ = None
+        if self.calibration == "sigmoid":
+            n_splits = min(self.calibration_cv, int(counts.min()))
+            if n_splits < 2:
+                raise ValueError(
+                    "calibration needs at least 2 posts of every label; "
+                    f"label counts are {dict(zip(self.classes_, counts.tolist()))}. "
+                    "Add posts or pass calibration=None"
+                )
+            oof = np.zeros((len(texts), self.coef_.shape[0]))
+            folds = StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
+            for train, test in folds.split(features, y_idx):
+                fold_model = self._linear_model().fit(features[train], y_idx[train])
+                oof[test] = _as_2d(fold_model.decision_function(features[test]))
+            calibrator = LogisticRegression(C=1e4, max_iter=1000).fit(oof, y_idx)
+            self.calibration_coef_ = calibrator.coef_.astype(np.float64)
+            self.calibration_intercept_ = calibrator.intercept_.astype(np.float64)
+        return self
+
+    # -- scoring ----------------------------------------------------------------------
+
+    def _features(self, X: Iterable[str]) -> sp.csr_matrix:
+        check_is_fitted(self, "coef_")
+        return self.vectorizer_.transform(_check_texts(X))
+
+    def _decision_from_features(self, features: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(features @ self.coef_.T) + self.intercept_
+
+    def _proba_from_decision(self, decision: np.ndarray) -> np.ndarray:
+        if self.calibration_coef_ is not None:
+            decision = decision @ self.calibration_coef_.T + self.calibration_intercept_
+        return _logistic_proba(decision)
+
+    def decision_function(self, X: Iterable[str]) -> np.ndarray:
+        """Uncalibrated decision values of the linear model.
+
+        Parameters
+        ----------
+        X : iterable of str
+
+        Returns
+        -------
+        ndarray of shape (n_posts,) for two labels (positive favours ``classes_[1]``),
+        else (n_posts, n_classes)
+        """
+        decision = self._decision_from_features(self._features(X))
+        return decision.ravel() if decision.shape[1] == 1 else decision
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Calibrated probability of every label.
+
+        Parameters
+        ----------
+        X : iterable of str
+
+        Returns
+        -------
+        ndarray of shape (n_posts, n_classes), columns in the order of ``classes_``
+        """
+        return self.proba_from_features(self._features(X))
+
+    def proba_from_features(self, features: sp.csr_matrix) -> np.ndarray:
+        """Calibrated probabilities from a matrix made by ``vectorizer_``.
+
+        Parameters
+        ----------
+        features : sparse matrix of shape (n_posts, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_posts, n_classes)
+        """
+        return self._proba_from_decision(self._decision_from_features(features))
+
+    def labels_from_proba(self, proba: np.ndarray, threshold: float | None = None) -> np.ndarray:
+        """Labels from probabilities, applying the flagged label's threshold.
+
+        Parameters
+        ----------
+        proba : ndarray of shape (n_posts, n_classes)
+        threshold : float or None
+            Overrides ``self.threshold``.
+
+        Returns
+        -------
+        ndarray of str
+        """
+        check_is_fitted(self, "coef_")
+        threshold = self.threshold if threshold is None else threshold
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be in [0, 1], got {threshold!r}")
+        flagged = self.flagged_index_
+        if flagged is None:
+            return self.classes_[np.argmax(proba, axis=1)]
+        others = proba.copy()
+        others[:, flagged] = -1.0
+        idx = np.where(proba[:, flagged] >= threshold, flagged, np.argmax(others, axis=1))
+        return self.classes_[idx]
+
+    @property
+    def flagged_index_(self) -> int | None:
+        """Column of ``flagged_label`` in ``classes_``, or None if it is not a class."""
+        check_is_fitted(self, "coef_")
+        hits = np.flatnonzero(self.classes_ == self.flagged_label)
+        return int(hits[0]) if hits.size else None
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """Predicted label of every post (the threshold applies to ``flagged_label``).
+
+        Parameters
+        ----------
+        X : iterable of str
+
+        Returns
+        -------
+        ndarray of str
+        """
+        return self.labels_from_proba(self.predict_proba(X))
+
+    def classify(self, texts: Iterable[str], *, threshold: float | None = None) -> list[Prediction]:
+        """One :class:`Prediction` per post, in input order.
+
+        Parameters
+        ----------
+        texts : iterable of str
+        threshold : float or None
+            Overrides ``self.threshold`` for this call.
+
+        Returns
+        -------
+        list of Prediction
+        """
+        proba = self.predict_proba(texts)
+        return self.predictions_from_proba(proba, threshold=threshold)
+
+    def predictions_from_proba(
+        self, proba: np.ndarray, *, threshold: float | None = None
+    ) -> list[Prediction]:
+        """:class:`Prediction` objects from a probability matrix.
+
+        Parameters
+        ----------
+        proba : ndarray of shape (n_posts, n_classes)
+        threshold : float or None
+
+        Returns
+        -------
+        list of Prediction
+        """
+        labels = self.labels_from_proba(proba, threshold)
+        column = {label: i for i, label in enumerate(self.classes_)}
+        names = [str(c) for c in self.classes_]
+        out = []
+        for row, label in zip(proba.tolist(), labels.tolist()):
+            scores = MappingProxyType(dict(zip(names, row)))
+            out.append(Prediction(label=label, confidence=row[column[label]], scores=scores))
+        return out
+
+    def explain(self, text: str, *, label: str | None = None, top: int = 10) -> list[Contribution]:
+        """The n-grams of a post that pushed the score of a label most.
+
+        Parameters
+        ----------
+        text : str
+            One post.
+        label : str or None
+            The label to explain; default ``flagged_label`` if it is a class, else the
+            predicted label.
+        top : int, default=10
+            How many n-grams, by absolute weight.
+
+        Returns
+        -------
+        list of Contribution
+            Sorted by absolute weight, largest first; positive weights push towards
+            ``label``.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"expected one post as a str, got {type(text).__name__}")
+        features = self._features([text]).tocsr()
+        if label is None:
+            flagged = self.flagged_index_
+            label = self.classes_[flagged] if flagged is not None else self.predict([text])[0]
+        if label not in set(self.classes_):
+            raise ValueError(f"unknown label {label!r}; the labels are {list(self.classes_)}")
+        class_idx = int(np.flatnonzero(self.classes_ == label)[0])
+        if self.coef_.shape[0] == 1:
+            coef = self.coef_[0] if class_idx == 1 else -self.coef_[0]
+        else:
+            coef = self.coef_[class_idx]
+        cols = features.indices
+        weights = features.data * coef[cols]
+        order = np.argsort(-np.abs(weights))[:top]
+        names = self.vectorizer_.get_feature_names_out()
+        return [Contribution(feature=str(names[cols[i]]), weight=float(weights[i])) for i in order]
+
+    def __sklearn_tags__(self):  # noqa: D105
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+def _as_2d(decision: np.ndarray) -> np.ndarray:
+    return decision.reshape(-1, 1) if decision.ndim == 1 else decision
+
+
+def _logistic_proba(decision: np.ndarray) -> np.ndarray:
+    """Probabilities from decision values: sigmoid for one column, softmax otherwise."""
+    if decision.shape[1] == 1:
+        positive = 1.0 / (1.0 + np.exp(-decision[:, 0]))
+        return np.column_stack([1.0 - positive, positive])
+    shifted = decision - decision.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)

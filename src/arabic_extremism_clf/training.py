@@ -1,0 +1,493 @@
+"""Training recipes over the shared public corpora, and grouped cross-validation.
+
+The default recipe (:data:`DEFAULT_RECIPE`) builds the training set of the shipped
+model and the held-out sets it is judged on:
+
+* positives: the 1,000 tweets of pro-ISIS accounts (Alfifi et al.);
+* negatives: the 1,000 other Alfifi tweets (their religious posts included), news about
+  ISIS from SaudiNewsNet cut to post length (title plus lead) and as sentence-level
+  snippets (reporting and counter-extremism commentary), sentence snippets of other
+  SaudiNewsNet articles (everyday news, religious pages), the ASND news posts (train
+  split), and samples of the offensive, hate and dangerous-speech tweets;
+* held out, never trained on: SaudiNewsNet articles of the last :data:`HELDOUT_DAYS`
+  days, the ASND dev split, the rest of the offensive/hate/dangerous tweets and the
+  OSACT dev splits, HateCheck's Arabic cases and the project's functional table
+  (:mod:`arabic_extremism_clf.functional`).
+
+Sampling is seeded: the same data gives the same training set and the same model.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedGroupKFold
+
+from . import corpus as C
+from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus
+from .model import ExtremismClassifier
+
+__all__ = [
+    "DEFAULT_RECIPE",
+    "HELDOUT_DAYS",
+    "TrainingSet",
+    "default_training_set",
+    "functional_corpus",
+    "grouped_cross_val_proba",
+    "heldout_report",
+    "default_estimator",
+    "TrainingResult",
+    "train_files",
+    "train_default",
+    "best_macro_f1_threshold",
+    "PROMOTIONAL",
+    "NOT_PROMOTIONAL",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Name of the default recipe.
+DEFAULT_RECIPE = "default-v1"
+#: SaudiNewsNet days (the last ones) held out from training.
+HELDOUT_DAYS = 3
+#: Sample sizes of the default recipe.
+SAMPLES = {
+    "saudinewsnet_isis_sentences": 12_000,
+    "saudinewsnet_other_sentences": 6_000,
+    "osact2020": 3_000,
+    "osact2022": 3_000,
+    "l-hsab": 2_000,
+    "dangerous-speech": 2_000,
+}
+SEED = 20150721
+#: Hyper-parameters of the default recipe's estimator.
+DEFAULT_PARAMS: dict = {"C": 10.0}
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """A training corpus, the held-out corpora and what was used to make them.
+
+    Attributes
+    ----------
+    train : Corpus
+        What the model is fitted on.
+    cv_corpus : Corpus
+        The part of ``train`` that cross-validation splits (the Alfifi tweets); the rest
+        of ``train`` is in every training fold.
+    heldout : dict of str to Corpus
+        Named evaluation sets that are never trained on.
+    files : list of Path
+        Every data file read (for fingerprints).
+    recipe : dict
+        A JSON-ready description of the recipe.
+    """
+
+    train: Corpus
+    cv_corpus: Corpus
+    heldout: dict[str, Corpus]
+    files: list[Path] = field(default_factory=list)
+    recipe: dict = field(default_factory=dict)
+
+
+def _sample(corpus: Corpus, n: int, rng: np.random.Generator) -> tuple[Corpus, Corpus]:
+    """Split ``corpus`` into a seeded sample of ``n`` rows and the rest."""
+    order = rng.permutation(len(corpus))
+    return corpus.subset(np.sort(order[:n])), corpus.subset(np.sort(order[n:]))
+
+
+def _by_date(corpus: Corpus, dates: set[str]) -> tuple[Corpus, Corpus]:
+    inside = np.array([m["date"] in dates for m in corpus.meta], dtype=bool)
+    return corpus.subset(~inside), corpus.subset(inside)
+
+
+def _files(root: Path) -> list[Path]:
+    names = [
+        "alfifi-isis-2000/alfifi_isis_eval_2000.csv",
+        "saudinewsnet/isis_mention_articles.jsonl",
+        "asnd/sm_news_ar_trn.csv",
+        "asnd/sm_news_ar_dev.csv",
+        "osact2020/OSACT2020-sharedTask-train.txt",
+        "osact2020/OSACT2020-sharedTask-dev.txt",
+        "osact2022/train_data2022.csv",
+        "osact2022/dev_data2022.csv",
+        "l-hsab/L-HSAB",
+        "dangerous-speech/Dangerous_Dataset.tsv",
+        "hatecheck-ar/hatecheck_cases_final_arabic.csv",
+    ]
+    files = [root / name for name in names]
+    files.extend(sorted((root / "saudinewsnet").glob("*.zip")))
+    return files
+
+
+def functional_corpus() -> Corpus:
+    """The project's functional table of news, counter-speech and religious lines."""
+    from .functional import CASES
+
+    n = len(CASES)
+    return Corpus(
+        texts=tuple(case.text for case in CASES),
+        labels=tuple(case.expected for case in CASES),
+        sources=("functional",) * n,
+        groups=tuple(f"functional:{i}" for i in range(n)),
+        ids=tuple(f"functional-{i}" for i in range(n)),
+        meta=tuple({"functionality": case.functionality} for case in CASES),
+    )
+
+
+def _relabel_source(corpus: Corpus, source: str) -> Corpus:
+    return Corpus(
+        texts=corpus.texts,
+        labels=corpus.labels,
+        sources=(source,) * len(corpus),
+        groups=corpus.groups,
+        ids=corpus.ids,
+        meta=corpus.meta,
+    )
+
+
+def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> TrainingSet:
+    """Build the training and held-out sets of the default recipe.
+
+    Parameters
+    ----------
+    data_dir : str or os.PathLike, optional
+        The shared data directory (default: ``AECLF_DATA_DIR``).
+
+    Returns
+    -------
+    TrainingSet
+    """
+    root = C.data_dir(data_dir)
+    rng = np.random.default_rng(SEED)
+    alfifi = C.load_alfifi(root)
+
+    dates = C.saudinewsnet_dates(root)
+    heldout_dates = set(dates[-HELDOUT_DAYS:])
+    news_lead_train, news_lead_test = _by_date(C.load_saudinewsnet(root, kind="lead"), heldout_dates)
+    news_sent_train, news_sent_test = _by_date(
+        C.load_saudinewsnet(root, kind="sentences"), heldout_dates
+    )
+    news_sent_train, _ = _sample(news_sent_train, SAMPLES["saudinewsnet_isis_sentences"], rng)
+    isis_urls = {m["url"] for m in C.load_saudinewsnet(root, kind="lead").meta}
+    other = C.load_saudinewsnet(root, kind="sentences", isis_only=False)
+    keep = np.array([m["url"] not in isis_urls for m in other.meta], dtype=bool)
+    other_train, other_test = _by_date(other.subset(keep), heldout_dates)
+    other_train, _ = _sample(other_train, SAMPLES["saudinewsnet_other_sentences"], rng)
+    other_test, _ = _sample(other_test, 3_000, rng)
+    other_train = _relabel_source(other_train, "saudinewsnet-other")
+    other_test = _relabel_source(other_test, "saudinewsnet-other")
+
+    asnd_train = C.load_asnd(root, "train")
+    offensive_train, offensive_test = [], []
+    for name, loader in (
+        ("osact2020", lambda: C.load_osact2020(root, "train")),
+        ("osact2022", lambda: C.load_osact2022(root, "train")),
+        ("l-hsab", lambda: C.load_lhsab(root)),
+        ("dangerous-speech", lambda: C.load_dangerous_speech(root)),
+    ):
+        sample, rest = _sample(loader(), SAMPLES[name], rng)
+        offensive_train.append(sample)
+        offensive_test.append(rest)
+    offensive_test += [C.load_osact2020(root, "dev"), C.load_osact2022(root, "dev")]
+
+    others = Corpus.concat(
+        [news_lead_train, news_sent_train, other_train, asnd_train, *offensive_train]
+    )
+    train = Corpus.concat([alfifi, others])
+    heldout = {
+        "news_isis_heldout_days": Corpus.concat([news_lead_test, news_sent_test]),
+        "news_isis_heldout_days_lead": news_lead_test,
+        "news_other_heldout_days": other_test,
+        "asnd_dev": C.load_asnd(root, "dev"),
+        "offensive_hate_dangerous_heldout": Corpus.concat(offensive_test),
+        "hatecheck": C.load_hatecheck(root),
+        "functional": functional_corpus(),
+    }
+    recipe = {
+        "name": DEFAULT_RECIPE,
+        "seed": SEED,
+        "heldout_dates": sorted(heldout_dates),
+        "samples": dict(SAMPLES),
+        "train_sizes": _sizes(train),
+        "heldout_sizes": {name: len(c) for name, c in heldout.items()},
+        "description": __doc__.split("\n\n")[1].strip(),
+    }
+    logger.info("default recipe: %d training posts (%s)", len(train), recipe["train_sizes"])
+    return TrainingSet(
+        train=train,
+        cv_corpus=alfifi,
+        heldout=heldout,
+        files=[f for f in _files(root) if f.exists()],
+        recipe=recipe,
+    )
+
+
+def _sizes(corpus: Corpus) -> dict[str, dict[str, int]]:
+    sizes: dict[str, dict[str, int]] = {}
+    for source, label in zip(corpus.sources, corpus.labels):
+        sizes.setdefault(source, {}).setdefault(label, 0)
+        sizes[source][label] += 1
+    return sizes
+
+
+def grouped_cross_val_proba(
+    estimator,
+    cv_corpus: Corpus,
+    always_train: Corpus | None = None,
+    *,
+    n_splits: int = 5,
+    random_state: int = 0,
+    on_fold: Callable[[int, float], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities on ``cv_corpus``, near-duplicates kept on one side.
+
+    Folds are :class:`~sklearn.model_selection.StratifiedGroupKFold` over
+    ``cv_corpus.groups``; every row of ``always_train`` is added to every training fold.
+
+    Parameters
+    ----------
+    estimator : ExtremismClassifier
+        Cloned for each fold.
+    cv_corpus : Corpus
+    always_train : Corpus or None
+    n_splits : int, default=5
+    random_state : int, default=0
+    on_fold : callable or None
+        Called with (fold number, fold accuracy at the estimator's threshold).
+
+    Returns
+    -------
+    proba : ndarray of shape (len(cv_corpus), n_classes)
+    classes : ndarray of str
+    """
+    texts = np.asarray(cv_corpus.texts, dtype=object)
+    labels = np.asarray(cv_corpus.labels, dtype=object)
+    groups = np.asarray(cv_corpus.groups, dtype=object)
+    extra_texts = list(always_train.texts) if always_train is not None else []
+    extra_labels = list(always_train.labels) if always_train is not None else []
+    folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+    proba = None
+    classes = None
+    for fold, (train, test) in enumerate(folds.split(texts, labels, groups)):
+        model = clone(estimator).fit(
+            list(texts[train]) + extra_texts, list(labels[train]) + extra_labels
+        )
+        fold_proba = model.predict_proba(list(texts[test]))
+        if proba is None:
+            classes = model.classes_
+            proba = np.zeros((len(texts), len(classes)))
+        elif list(model.classes_) != list(classes):
+            raise ValueError("a fold saw a different label set; use fewer splits")
+        proba[test] = fold_proba
+        if on_fold is not None:
+            predicted = model.labels_from_proba(fold_proba)
+            on_fold(fold, float(np.mean(predicted == labels[test])))
+    return proba, classes
+
+
+
+def heldout_report(model, heldout: dict[str, Corpus], *, threshold: float | None = None) -> dict:
+    """Evaluate a fitted model on each named held-out corpus.
+
+    Parameters
+    ----------
+    model : ExtremismClassifier
+    heldout : dict of str to Corpus
+    threshold : float or None
+        Overrides the model's threshold.
+
+    Returns
+    -------
+    dict
+        Name to the report of :func:`~arabic_extremism_clf.evaluate.evaluate`.
+    """
+    from .evaluate import evaluate
+
+    return {
+        name: evaluate(model, list(c.texts), list(c.labels), sources=list(c.sources), threshold=threshold)
+        for name, c in heldout.items()
+    }
+
+
+def default_estimator() -> ExtremismClassifier:
+    """The estimator of the default recipe (its hyper-parameters)."""
+    return ExtremismClassifier(**DEFAULT_PARAMS)
+
+
+@dataclass
+class TrainingResult:
+    """A fitted model with the figures and provenance to save with it.
+
+    Attributes
+    ----------
+    model : ExtremismClassifier
+    metrics : dict
+        ``cross_validation`` (report on out-of-fold probabilities), ``heldout``
+        (name to report), ``threshold_selection``.
+    training : dict
+        ``recipe`` and ``files`` (fingerprints) for the manifest and model card.
+    """
+
+    model: ExtremismClassifier
+    metrics: dict
+    training: dict
+
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+        """Save the model with its manifest and model card; return the directory."""
+        from .persistence import save_model
+
+        return save_model(
+            self.model, path, training=self.training, metrics=self.metrics, overwrite=overwrite
+        )
+
+    def summary(self) -> str:
+        """A human-readable summary of the figures."""
+        from .evaluate import format_report
+
+        parts = []
+        cv = self.metrics.get("cross_validation")
+        if cv:
+            parts.append("== grouped cross-validation ==\n" + format_report(cv))
+        for name, report in self.metrics.get("heldout", {}).items():
+            parts.append(f"== held out: {name} ==\n" + format_report(report))
+        return "\n\n".join(parts)
+
+
+def _fingerprints(files: list[Path]) -> list[dict]:
+    from .persistence import file_fingerprint
+
+    return [file_fingerprint(path) for path in files]
+
+
+def train_files(
+    estimator: ExtremismClassifier,
+    corpus: Corpus,
+    files: list[str | os.PathLike[str]],
+    *,
+    cv: int = 5,
+    on_fold: Callable[[int, float], None] | None = None,
+) -> TrainingResult:
+    """Cross-validate then fit ``estimator`` on a user's labelled corpus.
+
+    Parameters
+    ----------
+    estimator : ExtremismClassifier
+    corpus : Corpus
+    files : list of path
+        The files ``corpus`` was read from (fingerprinted into the manifest).
+    cv : int, default=5
+        Grouped folds; 0 skips cross-validation.
+    on_fold : callable or None
+
+    Returns
+    -------
+    TrainingResult
+    """
+    from .evaluate import evaluate_predictions
+
+    metrics: dict = {}
+    if cv:
+        proba, classes = grouped_cross_val_proba(estimator, corpus, n_splits=cv, on_fold=on_fold)
+        metrics["cross_validation"] = evaluate_predictions(
+            list(corpus.labels), proba, list(classes),
+            flagged_label=estimator.flagged_label, threshold=estimator.threshold,
+            sources=list(corpus.sources),
+        )
+    model = clone(estimator).fit(list(corpus.texts), list(corpus.labels))
+    training = {
+        "recipe": {"name": "files", "train_sizes": _sizes(corpus), "cv_folds": cv},
+        "files": _fingerprints([Path(f) for f in files]),
+    }
+    return TrainingResult(model=model, metrics=metrics, training=training)
+
+
+def train_default(
+    estimator: ExtremismClassifier | None = None,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    cv: int = 5,
+    on_fold: Callable[[int, float], None] | None = None,
+    choose_threshold: bool = True,
+) -> TrainingResult:
+    """Train with the default recipe over the shared corpora.
+
+    Cross-validation is grouped (near-duplicates on one side) over the Alfifi tweets,
+    with every other training row in every training fold. When ``choose_threshold``,
+    the flagged label's threshold is the one that maximizes macro-F1 on the out-of-fold
+    probabilities. The fitted model is then evaluated on every held-out set.
+
+    Parameters
+    ----------
+    estimator : ExtremismClassifier or None
+        Default: :func:`default_estimator`.
+    data_dir : str or os.PathLike, optional
+    cv : int, default=5
+    on_fold : callable or None
+    choose_threshold : bool, default=True
+
+    Returns
+    -------
+    TrainingResult
+    """
+    from .evaluate import evaluate_predictions
+
+    estimator = default_estimator() if estimator is None else estimator
+    ts = default_training_set(data_dir)
+    cv_ids = set(ts.cv_corpus.ids)
+    others = ts.train.subset([i for i, row_id in enumerate(ts.train.ids) if row_id not in cv_ids])
+    metrics: dict = {}
+    if cv:
+        proba, classes = grouped_cross_val_proba(
+            estimator, ts.cv_corpus, others, n_splits=cv, on_fold=on_fold
+        )
+        labels = list(ts.cv_corpus.labels)
+        if choose_threshold:
+            threshold, sweep = best_macro_f1_threshold(labels, proba, list(classes), estimator.flagged_label)
+            estimator = clone(estimator).set_params(threshold=threshold)
+            metrics["threshold_selection"] = {
+                "method": "maximize macro-F1 on grouped out-of-fold probabilities",
+                "threshold": threshold,
+                "sweep": sweep,
+            }
+        metrics["cross_validation"] = evaluate_predictions(
+            labels, proba, list(classes), flagged_label=estimator.flagged_label,
+            threshold=estimator.threshold, sources=list(ts.cv_corpus.sources),
+        )
+    model = clone(estimator).fit(list(ts.train.texts), list(ts.train.labels))
+    metrics["heldout"] = heldout_report(model, ts.heldout)
+    training = {"recipe": ts.recipe, "files": _fingerprints(ts.files)}
+    return TrainingResult(model=model, metrics=metrics, training=training)
+
+
+def best_macro_f1_threshold(
+    labels: list[str], proba: np.ndarray, classes: list[str], flagged_label: str
+) -> tuple[float, list[dict]]:
+    """The flagged label's threshold (on a 0.05 grid) with the best macro-F1.
+
+    Ties go to the higher threshold (fewer flags).
+
+    Returns
+    -------
+    threshold : float
+    sweep : list of dict
+        ``{"threshold", "macro_f1"}`` for every grid point.
+    """
+    from sklearn.metrics import f1_score
+
+    column = list(classes).index(flagged_label)
+    others = proba.copy()
+    others[:, column] = -1.0
+    fallback = np.asarray(classes, dtype=object)[np.argmax(others, axis=1)]
+    sweep = []
+    for threshold in np.round(np.arange(0.05, 0.951, 0.05), 2):
+        predicted = np.where(proba[:, column] >= threshold, flagged_label, fallback)
+        sweep.append({"threshold": float(threshold), "macro_f1": float(f1_score(labels, predicted, average="macro"))})
+    best = max(sweep, key=lambda row: (round(row["macro_f1"], 6), row["threshold"]))
+    return best["threshold"], sweep
