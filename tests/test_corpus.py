@@ -627,6 +627,10 @@ def test_real_asnd(shared_data_dir: Path) -> None:
     assert Counter(m["platform"] for m in dev.meta) == {"twitter": 335, "youtube": 130, "facebook": 102}
     assert sum("\n" in t for t in train.texts) > 1000  # multi-line quoted posts kept whole
     assert not set(train.ids) & set(dev.ids)
+    # The same news posted on several platforms: near-duplicate groups cover a third.
+    sizes = Counter(train.groups)
+    assert sum(n for n in sizes.values() if n > 1) > 2000
+    assert max(sizes.values()) < 50
 
 
 @real
@@ -675,6 +679,7 @@ def test_real_dangerous_speech(shared_data_dir: Path) -> None:
     assert Counter(m["orig_label"] for m in corpus.meta) == {"safe": 3636, "dangerous": 1375}
     assert not any("\r" in t or "\t" in t for t in corpus.texts)
     assert sum(t.startswith('"') for t in corpus.texts) == 3  # quoting disabled keeps them
+    assert sum(n for n in Counter(corpus.groups).values() if n > 1) > 300
 
 
 @real

@@ -19,3 +19,8 @@ __all__ = [
     "preprocess",
     "tokenize",
 ]
+
+# Labelled corpora (the loaders of the shared corpora stay in arabic_extremism_clf.corpus).
+from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus, data_dir, read_corpus  # noqa: E402
+
+__all__ += ["Corpus", "read_corpus", "data_dir", "PROMOTIONAL", "NOT_PROMOTIONAL"]

@@ -81,8 +81,9 @@ def char_ngrams(token: str, ngram_range: tuple[int, int]) -> list[str]:
     out = []
     for n in range(lo, hi + 1):
         if n >= size:
+            # A token shorter than n is one n-gram, counted once (as scikit-learn does).
             out.append(padded)
-            continue
+            break
         out.extend(padded[i : i + n] for i in range(size - n + 1))
     return out
 
@@ -230,6 +231,8 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
             np.log(counts.data, counts.data)
             counts.data += 1.0
         counts = counts @ sp.diags(idf) if idf.size else counts
+        if counts.shape[0] == 0:  # sklearn's normalize refuses an empty matrix
+            return counts
         return l2_normalize(counts, copy=False)
 
     def _word_counts(self, docs: list[list[str]]) -> sp.csr_matrix:

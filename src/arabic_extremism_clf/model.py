@@ -189,9 +189,20 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"C must be a positive number, got {self.C!r}")
 
     def _linear_model(self) -> LogisticRegression:
+        class_weight = self.class_weight
+        if isinstance(class_weight, Mapping):
+            # The model is fitted on label indices: key the weights by index, not label.
+            unknown = sorted(str(k) for k in class_weight if str(k) not in set(self.classes_))
+            if unknown:
+                raise ValueError(
+                    f"class_weight has labels {unknown} that are not in the training "
+                    f"labels {list(self.classes_)}"
+                )
+            index = {label: i for i, label in enumerate(self.classes_)}
+            class_weight = {index[str(k)]: v for k, v in class_weight.items()}
         return LogisticRegression(
             C=self.C,
-            class_weight=self.class_weight,
+            class_weight=class_weight,
             max_iter=self.max_iter,
             solver="lbfgs",
             random_state=self.random_state,
@@ -251,7 +262,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
             for train, test in folds.split(features, y_idx):
                 fold_model = self._linear_model().fit(features[train], y_idx[train])
                 oof[test] = _as_2d(fold_model.decision_function(features[test]))
-            calibrator = LogisticRegression(C=1e4, max_iter=1000).fit(oof, y_idx)
+            calibrator = _fit_calibrator(oof, y_idx)
             self.calibration_coef_ = calibrator.coef_.astype(np.float64)
             self.calibration_intercept_ = calibrator.intercept_.astype(np.float64)
         return self
@@ -326,8 +337,8 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "coef_")
         threshold = self.threshold if threshold is None else threshold
-        if not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must be in [0, 1], got {threshold!r}")
+        if not isinstance(threshold, numbers.Real) or not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be a number in [0, 1], got {threshold!r}")
         flagged = self.flagged_index_
         if flagged is None:
             return self.classes_[np.argmax(proba, axis=1)]
@@ -438,6 +449,26 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
         return tags
+
+
+def _fit_calibrator(decision: np.ndarray, y_idx: np.ndarray) -> LogisticRegression:
+    """Sigmoid calibration of out-of-fold decision values.
+
+    Two labels: Platt's method with his smoothed targets, ``(n+ + 1) / (n+ + 2)`` for
+    positives and ``1 / (n- + 2)`` for negatives (each row enters twice, once per
+    label, weighted by its target), so that well separated training data does not give
+    probabilities of exactly 0 or 1. More labels: a multinomial logistic regression on
+    the decision values.
+    """
+    if decision.shape[1] > 1:
+        return LogisticRegression(C=1.0, max_iter=1000).fit(decision, y_idx)
+    positive = y_idx == 1
+    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
+    target = np.where(positive, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
+    both = np.vstack([decision, decision])
+    labels = np.concatenate([np.ones(len(decision), int), np.zeros(len(decision), int)])
+    weights = np.concatenate([target, 1.0 - target])
+    return LogisticRegression(C=1e6, max_iter=1000).fit(both, labels, sample_weight=weights)
 
 
 def _as_2d(decision: np.ndarray) -> np.ndarray:

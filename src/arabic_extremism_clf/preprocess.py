@@ -149,7 +149,8 @@ def _mark_placeholders(chunk: str) -> str:
     if "URL" in chunk or "USER" in chunk or "HASHTAG" in chunk:
         chunk = _CORPUS_USER_RE.sub(" " + _PLACEHOLDER_MARK[USER_TOKEN] + " ", chunk)
         chunk = _CORPUS_BARE_RE.sub(_bare_placeholder, chunk)
-    if "http" in chunk or "www." in chunk or "HTTP" in chunk or "WWW." in chunk:
+    lowered = chunk.lower()  # the URL pattern ignores case: so must this quick check
+    if "http" in lowered or "www." in lowered:
         chunk = _URL_RE.sub(" " + _PLACEHOLDER_MARK[URL_TOKEN] + " ", chunk)
     if "@" in chunk:
         chunk = _MENTION_RE.sub(" " + _PLACEHOLDER_MARK[USER_TOKEN] + " ", chunk)

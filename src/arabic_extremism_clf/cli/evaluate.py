@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
         reports = {}
         for path in args.files:
             corpus: Corpus = read_corpus(
-                path, text_col=args.text_col, label_col=args.label_col, format=args.format
+                path, text_col=args.text_col, label_col=args.label_col, format=args.format,
+                min_labels=1,
             )
             reports[str(path)] = evaluate(
                 model, list(corpus.texts), list(corpus.labels),

@@ -1,0 +1,688 @@
+"""The HTTP service: POST posts, get each label with its confidence.
+
+:func:`create_app` builds a `FastAPI <https://fastapi.tiangolo.com>`_ application
+around one saved model, loaded once when the application is created;
+:func:`serve` runs it with `uvicorn <https://www.uvicorn.org>`_ (``aeclf serve`` on
+the command line). Both need the ``serve`` extra::
+
+    pip install 'arabic-extremism-clf[serve]'
+
+Endpoints
+---------
+``POST /classify``
+    Body ``{"texts": [str, ...], "ids": [str | int, ...]?, "threshold": float?,
+    "explain": bool?, "top": int?}``. Returns one result per text, in input order::
+
+        {"results": [{"id": ..., "label": ..., "confidence": ..., "scores": {...},
+                      "explanation": {"label": ..., "ngrams": [{"feature": ..., "weight": ...}]}}],
+         "model": {"id": ..., "version": ..., "created": ..., "flagged_label": ...,
+                   "threshold": ...}}
+
+    ``id`` is the matching item of ``ids`` (``null`` without ``ids``);
+    ``explanation`` is present only with ``"explain": true``; ``model.threshold`` is
+    the threshold that was applied (the request's, else the model's).
+``GET /health``
+    ``{"status": "ok"}``.
+``GET /model``
+    The model's manifest (format, library and dependency versions, labels, threshold,
+    parameters, training data, evaluation figures) without the storage details
+    (``files``, ``arrays``, ``n_iter``).
+``GET /openapi.json``, ``GET /docs``
+    The OpenAPI description, and a page to try the service from a browser.
+
+Limits
+------
+A body over ``max_body_bytes`` is refused with 413 before it is parsed (by its
+``Content-Length``, or by counting when it is sent in chunks). A batch of more than
+``max_batch`` texts, a text of more than ``max_text_chars`` characters or ``top``
+over ``max_top`` is refused with 422. Malformed JSON gets 400; every other invalid
+body gets 422. Every error body is ``{"detail": "<what was wrong>"}``, plus
+``"errors"`` (the individual problems, each with ``loc``, ``type`` and ``msg``) for
+invalid bodies.
+
+Scoring runs in worker threads (at most ``max_concurrent_batches`` batches at once),
+so the event loop keeps answering other requests while a batch is scored.
+
+The service has no authentication: keep it on a loopback or private interface.
+"""
+
+# No ``from __future__ import annotations`` here: FastAPI reads the endpoints' type
+# hints at run time, and the request model is a class local to ``create_app``.
+
+import hashlib
+import json
+import logging
+import os
+import signal
+import threading
+from collections.abc import Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fastapi import FastAPI
+
+__all__ = [
+    "create_app",
+    "serve",
+    "DEFAULT_MAX_BATCH",
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_TEXT_CHARS",
+    "DEFAULT_MAX_TOP",
+    "DEFAULT_MAX_CONCURRENT_BATCHES",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Most texts in one ``POST /classify``.
+DEFAULT_MAX_BATCH = 1000
+#: Largest request body in bytes (2 MiB): 1000 posts of 1000 Arabic characters fit.
+DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
+#: Longest text in characters; social-media posts are far shorter.
+DEFAULT_MAX_TEXT_CHARS = 10_000
+#: Most n-grams in one explanation.
+DEFAULT_MAX_TOP = 100
+#: Batches scored at the same time; more wait their turn without blocking the loop.
+DEFAULT_MAX_CONCURRENT_BATCHES = 4
+
+#: Environment variable that passes the options of :func:`serve` to worker processes.
+_OPTIONS_ENV = "AECLF_SERVE_OPTIONS"
+#: Manifest keys left out of ``GET /model``: storage details, not facts about the model.
+_HIDDEN_MANIFEST_KEYS = ("files", "arrays", "n_iter")
+_INSTALL_HINT = "pip install 'arabic-extremism-clf[serve]'"
+_LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def _require_serve_extra() -> None:
+    """Import FastAPI and uvicorn, or say how to install them."""
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            f"the HTTP service needs FastAPI and uvicorn ({exc}); install them with: "
+            f"{_INSTALL_HINT}"
+        ) from exc
+
+
+def _check_limit(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+# --- the body size limit -------------------------------------------------------------
+
+
+class _BodySizeLimit:
+    """ASGI middleware: refuse request bodies over ``max_body_bytes`` with 413.
+
+    A declared ``Content-Length`` over the limit is refused before any of the body is
+    read; otherwise the body is read and counted chunk by chunk (so a chunked upload
+    cannot get round the limit) and then handed on to the application.
+    """
+
+    def __init__(self, app: Any, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    def _too_large(self, size: str) -> str:
+        return (
+            f"the request body is {size} bytes, more than this server's limit of "
+            f"{self.max_body_bytes} bytes (--max-body-bytes); send fewer or shorter "
+            "texts per request"
+        )
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            try:
+                length = int(declared)
+                if length < 0:
+                    raise ValueError
+            except ValueError:
+                await _send_error(send, 400, "the Content-Length header is not a byte count")
+                return
+            if length > self.max_body_bytes:
+                await _send_error(send, 413, self._too_large(str(length)))
+                return
+        chunks = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return  # the client has gone: nobody to answer
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await _send_error(send, 413, self._too_large(f"over {self.max_body_bytes}"))
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> dict:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _send_error(send: Any, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}, ensure_ascii=False).encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode("ascii")),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+# --- readable validation errors ------------------------------------------------------
+
+_JSON_TYPES = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean",
+    "NoneType": "null",
+    "list": "an array",
+    "dict": "an object",
+    "bytes": "a body that is not JSON",
+}
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value).__name__, type(value).__name__)
+
+
+def _where(loc: Sequence[Any]) -> str:
+    """``("body", "texts", 3)`` -> ``"texts[3]"``."""
+    parts = list(loc[1:] if loc and loc[0] == "body" else loc)
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "body"
+
+
+def _describe(
+    error: Mapping[str, Any], fields: Sequence[str], limits: Mapping[str, int]
+) -> str | None:
+    """One readable sentence for one pydantic/FastAPI validation error (None: skip it)."""
+    kind = error.get("type", "")
+    loc = tuple(error.get("loc", ()))
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if len(loc) > 3 and loc[:2] == ("body", "ids"):
+        # An id is a string or an int: pydantic reports why each member failed.
+        if kind == "int_type" and isinstance(value, str):
+            return None  # a string that failed as a string: the string error says why
+        loc = loc[:3]
+    where = _where(loc)
+    found = json.dumps(value, default=str)[:40] if not isinstance(value, bytes) else "bytes"
+    if kind == "json_invalid":
+        position = f" at character {loc[1]}" if len(loc) > 1 else ""
+        return (
+            f"the body is not valid JSON ({ctx.get('error', 'decode error')}{position}); "
+            'send a JSON object like {"texts": ["...", "..."]}'
+        )
+    if where == "body" and kind in ("model_attributes_type", "dict_type", "model_type"):
+        if isinstance(value, bytes | bytearray):
+            return (
+                "the body is not JSON: send a JSON object like "
+                '{"texts": ["...", "..."]} with the header Content-Type: application/json'
+            )
+        return (
+            'the body must be a JSON object like {"texts": ["...", "..."]}, '
+            f"found {_json_type(value)}"
+        )
+    if kind == "missing":
+        if where == "body":
+            return 'the body is empty; send a JSON object like {"texts": ["...", "..."]}'
+        return f'{where}: required but missing; send {{"texts": ["...", "..."]}}'
+    if kind == "extra_forbidden":
+        return f"{where}: unknown field; the fields are {', '.join(fields)}"
+    if kind == "too_long" and where == "texts":
+        return (
+            f"texts: {ctx.get('actual_length', 'too many')} texts, more than this server's "
+            f"limit of {limits['max_batch']} per request (--max-batch); split the batch"
+        )
+    if kind == "string_too_long":
+        size = f"{len(value)} characters" if isinstance(value, str) else "too long"
+        return (
+            f"{where}: {size}, more than this server's limit of {limits['max_text_chars']} "
+            "characters per text (--max-text-chars)"
+        )
+    if kind == "string_unicode":
+        return (
+            f"{where}: not Unicode text (it has a lone UTF-16 surrogate such as \\ud800); "
+            "send valid UTF-8 text"
+        )
+    if where.startswith("ids["):
+        return f"{where}: expected a string or an integer, found {_json_type(value)}"
+    if kind == "list_type":
+        return f"{where}: expected an array, found {_json_type(value)}"
+    if kind == "string_type":
+        return f"{where}: expected a string, found {_json_type(value)}"
+    if where == "threshold":
+        return f"threshold: expected a number from 0 to 1, found {found}"
+    if where == "top":
+        return f"top: expected an integer from 1 to {limits['max_top']}, found {found}"
+    if where == "explain":
+        return f"explain: expected true or false, found {found}"
+    message = str(error.get("msg", "invalid"))
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+        return message if where == "body" else f"{where}: {message}"
+    return f"{where}: {message}"
+
+
+# --- the application -----------------------------------------------------------------
+
+
+def _request_model(max_batch: int, max_text_chars: int, max_top: int) -> type:
+    """The pydantic model of a ``POST /classify`` body, with the limits built in."""
+    from typing import Annotated
+
+    from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+    Text = Annotated[str, StringConstraints(max_length=max_text_chars)]
+    Id = Annotated[str, StringConstraints(max_length=max_text_chars)] | int
+
+    class ClassifyRequest(BaseModel):
+        """Posts to classify."""
+
+        model_config = ConfigDict(strict=True, extra="forbid")
+
+        texts: list[Text] = Field(
+            max_length=max_batch,
+            description=f"The posts, at most {max_batch}, each at most {max_text_chars} characters.",
+        )
+        ids: list[Id] | None = Field(
+            default=None,
+            description="Optional identifiers, one per text, echoed in the results.",
+        )
+        threshold: float | None = Field(
+            default=None,
+            ge=0.0,
+            le=1.0,
+            allow_inf_nan=False,
+            description="Overrides the model's threshold on the flagged label's probability.",
+        )
+        explain: bool = Field(
+            default=False, description="Add the n-grams that pushed each score most."
+        )
+        top: int = Field(
+            default=10, ge=1, le=max_top, description="How many n-grams per explanation."
+        )
+
+        @model_validator(mode="after")
+        def _check(self) -> "ClassifyRequest":
+            if self.ids is not None and len(self.ids) != len(self.texts):
+                raise ValueError(
+                    f"ids has {len(self.ids)} items but texts has {len(self.texts)}; "
+                    "give one id per text, or no ids"
+                )
+            return self
+
+    return ClassifyRequest
+
+
+def _response_models() -> tuple[type, type]:
+    from pydantic import BaseModel, Field
+
+    class Ngram(BaseModel):
+        feature: str = Field(description="w: word n-gram or c: character n-gram, then its text.")
+        weight: float = Field(description="Positive pushes towards the explained label.")
+
+    class Explanation(BaseModel):
+        label: str = Field(description="The label the weights refer to.")
+        ngrams: list[Ngram]
+
+    class Result(BaseModel):
+        id: str | int | None = Field(description="The matching item of ids, else null.")
+        label: str
+        confidence: float = Field(description="The calibrated probability of label.")
+        scores: dict[str, float] = Field(description="The calibrated probability of every label.")
+        explanation: Explanation | None = Field(
+            default=None, description='Present with "explain": true.'
+        )
+
+    class ModelInfo(BaseModel):
+        id: str = Field(description="A fingerprint of the saved model (its manifest).")
+        version: str | None = Field(description="Version of the library that saved the model.")
+        created: str | None
+        flagged_label: str | None
+        threshold: float = Field(description="The threshold applied to this request.")
+
+    class ClassifyResponse(BaseModel):
+        results: list[Result]
+        model: ModelInfo
+
+    class Health(BaseModel):
+        status: str
+
+    return ClassifyResponse, Health
+
+
+def _model_id(manifest: Mapping[str, Any]) -> str:
+    canonical = json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(canonical).hexdigest()[:16]
+
+
+def create_app(
+    model_path: str | os.PathLike[str] | None = None,
+    *,
+    max_batch: int = DEFAULT_MAX_BATCH,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    max_top: int = DEFAULT_MAX_TOP,
+    max_concurrent_batches: int = DEFAULT_MAX_CONCURRENT_BATCHES,
+) -> "FastAPI":
+    """The FastAPI application serving one saved model.
+
+    The model is loaded here, once; see the module docstring for the endpoints.
+
+    Parameters
+    ----------
+    model_path : str, path-like or None
+        A model directory saved by :func:`~arabic_extremism_clf.persistence.save_model`;
+        ``None`` for the shipped model.
+    max_batch : int, default=1000
+        Most texts per request.
+    max_body_bytes : int, default=2097152
+        Largest request body in bytes.
+    max_text_chars : int, default=10000
+        Longest text (and string id) in characters.
+    max_top : int, default=100
+        Largest ``top`` (n-grams per explanation).
+    max_concurrent_batches : int, default=4
+        Batches scored at the same time, each in a worker thread.
+
+    Returns
+    -------
+    fastapi.FastAPI
+
+    Raises
+    ------
+    ImportError
+        If FastAPI is not installed (the ``serve`` extra).
+    ModelFileError
+        If the model cannot be loaded.
+    ValueError
+        If a limit is not a positive int.
+
+    Examples
+    --------
+    >>> from fastapi.testclient import TestClient  # doctest: +SKIP
+    >>> with TestClient(create_app("models/default")) as client:  # doctest: +SKIP
+    ...     client.post("/classify", json={"texts": ["..."]}).json()["results"][0]["label"]
+    """
+    _require_serve_extra()
+    import anyio
+    import anyio.to_thread
+    from fastapi import FastAPI, Request
+    from fastapi.exception_handlers import http_exception_handler
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from ._version import __version__
+    from .persistence import load_model, read_manifest
+
+    for name, value in (
+        ("max_batch", max_batch),
+        ("max_body_bytes", max_body_bytes),
+        ("max_text_chars", max_text_chars),
+        ("max_top", max_top),
+        ("max_concurrent_batches", max_concurrent_batches),
+    ):
+        _check_limit(name, value)
+
+    manifest = read_manifest(model_path)
+    model = load_model(model_path)
+    public_manifest = {k: v for k, v in manifest.items() if k not in _HIDDEN_MANIFEST_KEYS}
+    library = manifest.get("library") if isinstance(manifest.get("library"), dict) else {}
+    model_info = {
+        "id": _model_id(manifest),
+        "version": library.get("version"),
+        "created": manifest.get("created"),
+        "flagged_label": model.flagged_label,
+    }
+    ClassifyRequest = _request_model(max_batch, max_text_chars, max_top)
+    ClassifyResponse, Health = _response_models()
+    fields = list(ClassifyRequest.model_fields)
+    limits = {"max_batch": max_batch, "max_text_chars": max_text_chars, "max_top": max_top}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # Made here, in the server's event loop. (In tests, use TestClient as a
+        # context manager so that the lifespan runs.)
+        app.state.scoring = anyio.CapacityLimiter(max_concurrent_batches)
+        yield
+
+    app = FastAPI(
+        title="arabic_extremism_clf",
+        version=__version__,
+        summary="Flag Arabic posts that promote violent extremist groups, for human review.",
+        description=(
+            f"Limits of this server: at most {max_batch} texts per request, "
+            f"{max_text_chars} characters per text, {max_body_bytes} bytes per body, "
+            f"top at most {max_top}."
+        ),
+        lifespan=lifespan,
+    )
+    app.add_middleware(_BodySizeLimit, max_body_bytes=max_body_bytes)
+
+    @app.exception_handler(RequestValidationError)
+    async def readable_validation_error(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        status = 400 if any(e.get("type") == "json_invalid" for e in errors) else 422
+        described = (_describe(e, fields, limits) for e in errors)
+        messages = list(dict.fromkeys(m for m in described if m is not None))
+        content = {
+            "detail": "; ".join(messages),
+            # ``input`` is left out: it may be the whole body, echoed back.
+            "errors": [
+                {"loc": list(e.get("loc", ())), "type": e.get("type"), "msg": e.get("msg")}
+                for e in errors
+            ],
+        }
+        return JSONResponse(status_code=status, content=content)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def readable_http_error(request: Request, exc: StarletteHTTPException):
+        cause = exc.__cause__
+        if exc.status_code == 400 and request.method == "POST" and cause is not None:
+            # FastAPI's "There was an error parsing the body": say what the error was.
+            reason = (
+                "it is nested too deeply"
+                if isinstance(cause, RecursionError)
+                else str(cause).split(";")[0] or type(cause).__name__
+            )
+            return JSONResponse(
+                status_code=400,
+                content={
+                    "detail": f"the body could not be parsed as JSON ({reason}); send a JSON "
+                    'object like {"texts": ["...", "..."]}'
+                },
+            )
+        return await http_exception_handler(request, exc)
+
+    def score(request: ClassifyRequest) -> dict:
+        texts = request.texts
+        threshold = model.threshold if request.threshold is None else request.threshold
+        predictions = model.classify(texts, threshold=threshold) if texts else []
+        ids = request.ids if request.ids is not None else [None] * len(texts)
+        results = []
+        for text, item_id, prediction in zip(texts, ids, predictions):
+            result = {"id": item_id, **prediction.to_dict()}
+            if request.explain:
+                explained = _explained_label(model, prediction.label)
+                ngrams = model.explain(text, label=explained, top=request.top)
+                result["explanation"] = {
+                    "label": explained,
+                    "ngrams": [{"feature": c.feature, "weight": c.weight} for c in ngrams],
+                }
+            results.append(result)
+        return {"results": results, "model": {**model_info, "threshold": threshold}}
+
+    @app.post(
+        "/classify",
+        response_model=ClassifyResponse,
+        response_model_exclude_unset=True,  # no "explanation" unless asked for
+        summary="Classify posts",
+        responses={
+            400: {"description": "The body is not valid JSON."},
+            413: {"description": f"The body is over {max_body_bytes} bytes."},
+            422: {"description": "The body is JSON but not a valid request; detail says why."},
+        },
+    )
+    async def classify(request: ClassifyRequest, http: Request):
+        """One result per text, in input order: label, confidence, scores (and explanation)."""
+        # Scoring is CPU work: run it in a worker thread so the loop keeps serving.
+        return await anyio.to_thread.run_sync(
+            score, request, limiter=http.app.state.scoring
+        )
+
+    @app.get("/health", response_model=Health, summary="Liveness")
+    async def health():
+        """``{"status": "ok"}`` while the service is up."""
+        return {"status": "ok"}
+
+    @app.get("/model", summary="The model's manifest")
+    async def model_manifest() -> dict[str, Any]:
+        """Versions, labels, threshold, parameters, training data and evaluation figures."""
+        return public_manifest
+
+    return app
+
+
+def _explained_label(model: Any, predicted: str) -> str:
+    """The flagged label if the model has it, else the predicted label."""
+    flagged = model.flagged_index_
+    return str(model.classes_[flagged]) if flagged is not None else predicted
+
+
+# --- running it ----------------------------------------------------------------------
+
+
+def _app_from_environment() -> "FastAPI":
+    """Application factory of the worker processes (see :func:`serve`)."""
+    options = json.loads(os.environ[_OPTIONS_ENV])
+    return create_app(options.pop("model_path"), **options)
+
+
+def serve(
+    model_path: str | os.PathLike[str] | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    max_batch: int = DEFAULT_MAX_BATCH,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    max_top: int = DEFAULT_MAX_TOP,
+    max_concurrent_batches: int = DEFAULT_MAX_CONCURRENT_BATCHES,
+    workers: int = 1,
+    log_level: str = "info",
+    access_log: bool = True,
+) -> None:
+    """Run the service with uvicorn until SIGINT or SIGTERM.
+
+    On SIGTERM (or a first SIGINT) uvicorn stops accepting connections, finishes the
+    requests in progress and shuts down; then this function returns normally (after
+    SIGINT, :class:`KeyboardInterrupt` is raised as usual).
+
+    Parameters
+    ----------
+    model_path : str, path-like or None
+        The model directory; ``None`` for the shipped model.
+    host : str, default="127.0.0.1"
+        The interface to listen on. The service has no authentication: anything other
+        than loopback exposes it to the network.
+    port : int, default=8000
+    max_batch, max_body_bytes, max_text_chars, max_top, max_concurrent_batches : int
+        See :func:`create_app`.
+    workers : int, default=1
+        Processes, each with its own copy of the model; scoring is CPU-bound, so more
+        workers use more cores.
+    log_level : str, default="info"
+        uvicorn's log level.
+    access_log : bool, default=True
+        Log one line per request.
+
+    Raises
+    ------
+    ImportError
+        If FastAPI or uvicorn is not installed.
+    ModelFileError
+        If the model cannot be loaded.
+    OSError
+        If the server cannot start (e.g. the port is in use).
+    """
+    _require_serve_extra()
+    import uvicorn
+
+    _check_limit("workers", workers)
+    if host not in _LOOPBACK_HOSTS:
+        logger.warning(
+            "listening on %s: the service has no authentication; anyone who can reach "
+            "this address can use it",
+            host,
+        )
+    options = {
+        "max_batch": max_batch,
+        "max_body_bytes": max_body_bytes,
+        "max_text_chars": max_text_chars,
+        "max_top": max_top,
+        "max_concurrent_batches": max_concurrent_batches,
+    }
+    common = {"host": host, "port": port, "log_level": log_level, "access_log": access_log}
+    if workers == 1:
+        app: Any = create_app(model_path, **options)
+    else:
+        from .persistence import read_manifest
+
+        read_manifest(model_path)  # fail here, not in every worker
+        path = None if model_path is None else os.fspath(model_path)
+        os.environ[_OPTIONS_ENV] = json.dumps({"model_path": path, **options})
+        app = f"{__name__}:{_app_from_environment.__name__}"
+        common.update(factory=True, workers=workers)
+
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal under the
+    # handler that was there before it started. Install one that does nothing, so
+    # that a SIGTERM ends this function normally (exit status 0) instead of killing
+    # the process once the shutdown is done.
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _stopped_by_sigterm)
+    try:
+        uvicorn.run(app, **common)
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            raise OSError(
+                f"the server could not start on {host}:{port} (see the log above; "
+                "is the port in use?)"
+            ) from exc
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped_by_sigterm(signum: int, frame: object) -> None:
+    logger.info("stopped by SIGTERM")
