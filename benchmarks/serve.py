@@ -18,6 +18,7 @@ with one post per line.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import signal
 import socket
@@ -107,21 +108,33 @@ def start_server(model: Path, port: int, log_path: Path, workers: int) -> subpro
         "--host", HOST, "--port", str(port), "--no-access-log", "--workers", str(workers),
     ]  # fmt: skip
     with log_path.open("wb") as log:
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        # Its own process group, so that a kill also reaches --workers children.
+        return subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def kill_group(process: subprocess.Popen) -> int:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    return process.wait()
 
 
 def wait_ready(process: subprocess.Popen, url: str, log_path: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}:\n{log_path.read_text()}")
+            log = log_path.read_text(encoding="utf-8", errors="replace")
+            raise SystemExit(f"the server exited with {process.returncode}:\n{log}")
         try:
             if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    process.kill()
+    kill_group(process)
     raise SystemExit(f"the server did not start within {timeout}s:\n{log_path.read_text()}")
 
 
@@ -138,7 +151,7 @@ def run_scenario(
     deadline = time.monotonic() + max_seconds
 
     def one(i: int) -> float | None:
-        if time.monotonic() > deadline:
+        if i > 0 and time.monotonic() > deadline:  # the first always runs: rates need one
             return None
         start = (i * batch) % len(posts)
         texts = [posts[(start + j) % len(posts)] for j in range(batch)]
@@ -171,14 +184,17 @@ def run_scenario(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", type=Path, help="model directory (default: shipped, else toy)")
-    parser.add_argument("--posts", type=Path, help="UTF-8 file, one post per line (default: synthetic)")
-    parser.add_argument("--requests", type=int, default=200, help="most requests per scenario (default: 200)")
-    parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default: 4)")
-    parser.add_argument("--max-seconds", type=float, default=20.0, help="most seconds per scenario (default: 20)")
-    parser.add_argument("--workers", type=int, default=1, help="server processes (default: 1)")
-    parser.add_argument("--explain", action="store_true", help="ask for explanations too")
+    add = parser.add_argument
+    add("--model", type=Path, help="model directory (default: shipped, else toy)")
+    add("--posts", type=Path, help="UTF-8 file, one post per line (default: synthetic)")
+    add("--requests", type=int, default=200, help="most requests per scenario (default: 200)")
+    add("--clients", type=int, default=4, help="concurrent clients (default: 4)")
+    add("--max-seconds", type=float, default=20.0, help="most seconds a scenario (default: 20)")
+    add("--workers", type=int, default=1, help="server processes (default: 1)")
+    add("--explain", action="store_true", help="ask for explanations too")
     args = parser.parse_args(argv)
+    if args.requests < 1 or args.clients < 1 or args.max_seconds <= 0:
+        parser.error("--requests, --clients and --max-seconds must be positive")
 
     with tempfile.TemporaryDirectory(prefix="aeclf-bench-") as scratch_name:
         scratch = Path(scratch_name)
@@ -191,20 +207,24 @@ def main(argv: list[str] | None = None) -> int:
         process = start_server(model, port, log_path, args.workers)
         try:
             wait_ready(process, url, log_path, timeout=120.0)
-            print(f"model: {model} ({model_kind}); server ready in {time.perf_counter() - started:.1f}s")
+            ready = time.perf_counter() - started
+            print(f"model: {model} ({model_kind}); server ready in {ready:.1f}s")
+            source = f"from {args.posts}" if args.posts else "synthetic"
             print(
-                f"posts: {len(posts)} ({'from ' + str(args.posts) if args.posts else 'synthetic'}), "
-                f"mean {statistics.mean(map(len, posts)):.0f} characters; workers: {args.workers}; "
-                f"explain: {args.explain}"
+                f"posts: {len(posts)} ({source}), mean {statistics.mean(map(len, posts)):.0f} "
+                f"characters; workers: {args.workers}; explain: {args.explain}"
             )
-            limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+            n = args.clients
+            limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
             with httpx.Client(base_url=url, timeout=120.0, limits=limits) as client:
                 for batch in (1, 100):  # warm up: first requests fill caches
                     run_scenario(client, posts, batch, 1, 3, 30.0, args.explain)
                 rows = [
-                    run_scenario(client, posts, batch, clients, args.requests, args.max_seconds, args.explain)
+                    run_scenario(
+                        client, posts, batch, clients, args.requests, args.max_seconds, args.explain
+                    )
                     for batch in (1, 100)
-                    for clients in sorted({1, args.clients})
+                    for clients in sorted({1, n})
                 ]
         finally:
             if process.poll() is None:
@@ -212,9 +232,10 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 status = process.wait(30.0)
             except subprocess.TimeoutExpired:
-                process.kill()
-                status = process.wait()
-        header = f"{'batch':>5} {'clients':>7} {'requests':>8} {'seconds':>7} {'req/s':>8} {'posts/s':>8} {'p50 ms':>8} {'p95 ms':>8}"
+                status = kill_group(process)
+        columns = [("batch", 5), ("clients", 7), ("requests", 8), ("seconds", 7), ("req/s", 8),
+                   ("posts/s", 8), ("p50 ms", 8), ("p95 ms", 8)]  # fmt: skip
+        header = " ".join(f"{name:>{width}}" for name, width in columns)
         print(header)
         print("-" * len(header))
         for r in rows:

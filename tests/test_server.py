@@ -94,7 +94,10 @@ class Server:
         ]  # fmt: skip
         # A file, not a pipe: an unread pipe fills up and blocks the server's logging.
         self._log = log_path.open("wb")
-        self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)
+        # Its own process group, so that stop() also reaches --workers children.
+        self.process = subprocess.Popen(
+            command, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -120,16 +123,21 @@ class Server:
         try:
             return self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+            self._kill_group()
             pytest.fail(f"the server did not stop within {timeout}s of SIGTERM:\n{self.log()}")
         finally:
             self._log.close()
 
+    def _kill_group(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        """Kill the server and any workers it left (a no-op after a clean stop)."""
+        self._kill_group()
         self._log.close()
 
 
@@ -178,7 +186,8 @@ def test_classify_returns_one_result_per_text_in_order(
     assert response.headers["content-type"] == "application/json"
     body = response.json()
     expected = [p.to_dict() for p in load_model(model_dir).classify(QUERIES)]
-    assert [{k: r[k] for k in ("label", "confidence", "scores")} for r in body["results"]] == expected
+    got = [{k: r[k] for k in ("label", "confidence", "scores")} for r in body["results"]]
+    assert got == expected
     assert [r["label"] for r in body["results"]] == EXPECTED
     for result in body["results"]:
         assert result["id"] is None
@@ -225,7 +234,9 @@ def test_explain(client: httpx.Client, model_dir: Path) -> None:
         explanation = result["explanation"]
         assert explanation["label"] == FLAGGED
         expected = model.explain(text, label=FLAGGED, top=3)
-        assert explanation["ngrams"] == [{"feature": c.feature, "weight": c.weight} for c in expected]
+        assert explanation["ngrams"] == [
+            {"feature": c.feature, "weight": c.weight} for c in expected
+        ]
         assert 1 <= len(explanation["ngrams"]) <= 3
         assert all(g["feature"][:2] in ("w:", "c:") for g in explanation["ngrams"])
 
@@ -288,7 +299,8 @@ BAD_REQUESTS = [
      ["texts: required but missing", "text: unknown field"]),
     ("texts-a-string", _json_bytes({"texts": "a post"}), JSON, 422,
      ["texts: expected an array, found a string"]),
-    ("texts-null", _json_bytes({"texts": None}), JSON, 422, ["texts: expected an array, found null"]),
+    ("texts-null", _json_bytes({"texts": None}), JSON, 422,
+     ["texts: expected an array, found null"]),
     ("texts-an-object", _json_bytes({"texts": {"a": 1}}), JSON, 422,
      ["texts: expected an array, found an object"]),
     ("non-string-item", _json_bytes({"texts": ["a", 7, None]}), JSON, 422,
@@ -404,10 +416,9 @@ def test_burst_of_concurrent_requests_all_answered(server: Server) -> None:
             k = 1 + i % len(QUERIES)
             if i % 10 == 9:
                 return http.get("/health")
-            return http.post(
-                "/classify",
-                json={"texts": QUERIES[:k], "ids": [f"{i}-{j}" for j in range(k)], "explain": i % 2 == 0},
-            )
+            ids = [f"{i}-{j}" for j in range(k)]
+            body = {"texts": QUERIES[:k], "ids": ids, "explain": i % 2 == 0}
+            return http.post("/classify", json=body)
 
         with ThreadPoolExecutor(max_workers=n_requests) as pool:
             responses = list(pool.map(one, range(n_requests)))
@@ -455,6 +466,14 @@ def test_several_workers_serve_and_stop_cleanly(model_dir: Path, tmp_path: Path)
                 response = http.post("/classify", json={"texts": QUERIES})
                 assert response.status_code == 200, response.text
                 assert [r["label"] for r in response.json()["results"]] == EXPECTED
+            # Keep-alive requests must not wait ~40 ms on Nagle's algorithm and delayed
+            # ACKs (uvicorn#3149: its workers' sockets lose TCP_NODELAY).
+            latencies = []
+            for _ in range(21):
+                began = time.perf_counter()
+                assert http.post("/classify", json={"texts": QUERIES[:1]}).status_code == 200
+                latencies.append(time.perf_counter() - began)
+            assert sorted(latencies)[10] < 0.035, latencies
         status = running.terminate(timeout=30.0)
     finally:
         running.stop()
@@ -532,7 +551,8 @@ def test_scoring_does_not_block_the_event_loop(
 def test_create_app_checks_its_limits(model_dir: Path) -> None:
     from arabic_extremism_clf.server import create_app
 
-    for name in ("max_batch", "max_body_bytes", "max_text_chars", "max_top", "max_concurrent_batches"):
+    names = ("max_batch", "max_body_bytes", "max_text_chars", "max_top", "max_concurrent_batches")
+    for name in names:
         with pytest.raises(ValueError, match=f"{name} must be a positive int"):
             create_app(model_dir, **{name: 0})
 

@@ -1,13 +1,41 @@
-"""Flag Arabic social-media posts that promote violent extremist groups.
+"""Flag Arabic social-media posts that promote violent extremist groups, for human review.
 
-The public API. Importing the package reads no file and does not import torch.
+The public API. Importing the package reads no file, changes no global state and does
+not import torch; the names that need scikit-learn are imported on first use, so that
+``import arabic_extremism_clf`` stays fast.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
+from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus, data_dir, read_corpus
 from .errors import AeclfError, CorpusError, DataDirError, ModelFileError
 from .preprocess import normalize, preprocess, tokenize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .bulk import score_iter
+    from .evaluate import evaluate, select_threshold
+    from .model import Contribution, ExtremismClassifier, Prediction
+    from .persistence import load_model, read_manifest, save_model
+    from .training import default_training_set, train_default
+
+#: Public names imported on first use, and the module that defines each.
+_LAZY = {
+    "ExtremismClassifier": "model",
+    "Prediction": "model",
+    "Contribution": "model",
+    "load_model": "persistence",
+    "save_model": "persistence",
+    "read_manifest": "persistence",
+    "evaluate": "evaluate",
+    "select_threshold": "evaluate",
+    "default_training_set": "training",
+    "train_default": "training",
+    "score_iter": "bulk",
+}
 
 __all__ = [
     "__version__",
@@ -18,9 +46,23 @@ __all__ = [
     "normalize",
     "preprocess",
     "tokenize",
+    "Corpus",
+    "read_corpus",
+    "data_dir",
+    "PROMOTIONAL",
+    "NOT_PROMOTIONAL",
+    *_LAZY,
 ]
 
-# Labelled corpora (the loaders of the shared corpora stay in arabic_extremism_clf.corpus).
-from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus, data_dir, read_corpus  # noqa: E402
 
-__all__ += ["Corpus", "read_corpus", "data_dir", "PROMOTIONAL", "NOT_PROMOTIONAL"]
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -208,7 +208,9 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
             random_state=self.random_state,
         )
 
-    def fit(self, X: Iterable[str], y: Sequence[Any]) -> ExtremismClassifier:
+    def fit(
+        self, X: Iterable[str], y: Sequence[Any], sample_weight: Sequence[float] | None = None
+    ) -> ExtremismClassifier:
         """Fit on raw posts and their labels.
 
         Parameters
@@ -217,6 +219,9 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
             Raw posts.
         y : sequence of labels
             One label per post (converted to ``str``); at least two distinct labels.
+        sample_weight : sequence of float or None
+            Weight of each post in the linear model's loss (e.g. to balance sources).
+            The calibration is fitted on unweighted out-of-fold decision values.
 
         Returns
         -------
@@ -243,7 +248,16 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
             normalize_options=self.normalize_options,
         )
         features = self.vectorizer_.fit_transform(texts)
-        linear = self._linear_model().fit(features, y_idx)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float64)
+            if sample_weight.shape != (len(texts),) or not np.all(np.isfinite(sample_weight)):
+                raise ValueError(
+                    f"sample_weight must hold one finite number per post ({len(texts)}), "
+                    f"got shape {sample_weight.shape}"
+                )
+            if np.any(sample_weight < 0) or not np.any(sample_weight > 0):
+                raise ValueError("sample_weight must be >= 0 with at least one positive weight")
+        linear = self._linear_model().fit(features, y_idx, sample_weight=sample_weight)
         self.coef_ = linear.coef_.astype(np.float64)
         self.intercept_ = linear.intercept_.astype(np.float64)
         self.n_iter_ = linear.n_iter_
@@ -260,7 +274,10 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
             oof = np.zeros((len(texts), self.coef_.shape[0]))
             folds = StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
             for train, test in folds.split(features, y_idx):
-                fold_model = self._linear_model().fit(features[train], y_idx[train])
+                fold_weight = None if sample_weight is None else sample_weight[train]
+                fold_model = self._linear_model().fit(
+                    features[train], y_idx[train], sample_weight=fold_weight
+                )
                 oof[test] = _as_2d(fold_model.decision_function(features[test]))
             calibrator = _fit_calibrator(oof, y_idx)
             self.calibration_coef_ = calibrator.coef_.astype(np.float64)
@@ -441,8 +458,21 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
         cols = features.indices
         weights = features.data * coef[cols]
         order = np.argsort(-np.abs(weights))[:top]
-        names = self.vectorizer_.get_feature_names_out()
+        names = self._feature_names()
         return [Contribution(feature=str(names[cols[i]]), weight=float(weights[i])) for i in order]
+
+    def _feature_names(self) -> np.ndarray:
+        """The vectorizer's feature names, built once per fitted model (explain is per post)."""
+        names = self.__dict__.get("_names_cache")
+        if names is None or names[0] is not self.vectorizer_:
+            names = (self.vectorizer_, self.vectorizer_.get_feature_names_out())
+            self.__dict__["_names_cache"] = names
+        return names[1]
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_names_cache", None)
+        return state
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()

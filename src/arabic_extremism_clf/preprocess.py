@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from camel_tools.tokenizers.word import simple_word_tokenize
 from camel_tools.utils.dediac import dediac_ar
@@ -82,9 +82,26 @@ def _unescape_html(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
+# Any character of _STRING_TABLE. str.translate with a dict looks every character up in
+# Python, so it runs only on the few posts in which this C-level search finds one.
+def _char_class(codes: list[int]) -> str:
+    """A regex character class of code points, consecutive ones as ranges."""
+    parts, start = [], None
+    for i, code in enumerate(codes):
+        if start is None:
+            start = code
+        if i + 1 == len(codes) or codes[i + 1] != code + 1:
+            parts.append(f"\\U{start:08x}" + (f"-\\U{code:08x}" if code != start else ""))
+            start = None
+    return "[" + "".join(parts) + "]"
+
+
+_STRING_TABLE_RE = re.compile(_char_class(sorted(_STRING_TABLE)))
+
+
 def _strip_controls(text: str) -> str:
     """Delete bidi and zero-width control characters; replace lone surrogates."""
-    return text.translate(_STRING_TABLE)
+    return text.translate(_STRING_TABLE) if _STRING_TABLE_RE.search(text) else text
 
 
 def _drop_retweet_marker(text: str) -> str:
@@ -207,6 +224,22 @@ class _Options:
         out = self.memo.get(chunk)
         if out is not None:
             return out
+        text = self.normalize_chunk(chunk)
+        if len(self.memo) >= CACHE_SIZE:
+            self.memo.clear()
+        self.memo[chunk] = text
+        return text
+
+    def tokenize_chunk(self, chunk: str) -> list[str]:
+        """Normalize and tokenize one whitespace-free chunk, not memoized.
+
+        For callers that keep a memo of their own (the fast path of
+        ``PostVectorizer.transform``), so the chunk is not memoized twice.
+        """
+        return simple_word_tokenize(self.normalize_chunk(chunk))
+
+    def normalize_chunk(self, chunk: str) -> str:
+        """Normalize one whitespace-free chunk (not memoized)."""
         text = chunk
         if self.steps and self.steps[0] is normalize_unicode:
             # Compatibility folding first, so that full-width or presentation-form
@@ -228,11 +261,7 @@ class _Options:
         text = _STRETCH_RE.sub(_unstretch_match, text)
         if "\x00" in text:
             text = _MARK_RE.sub(_mark_to_token, text)
-        text = " ".join(text.split())
-        if len(self.memo) >= CACHE_SIZE:
-            self.memo.clear()
-        self.memo[chunk] = text
-        return text
+        return " ".join(text.split())
 
     def tokens(self, chunk: str) -> tuple[str, ...]:
         """Normalize and tokenize one whitespace-free chunk (memoized)."""
@@ -264,6 +293,18 @@ def _options(
             placeholders=placeholders,
         )
     return opts
+
+
+def _options_from(options: Mapping[str, bool]) -> _Options:
+    """The option set of ``preprocess(text, **options)`` (missing switches are on)."""
+    return _options(
+        options.get("unicode", True),
+        options.get("dediac", True),
+        options.get("alef", True),
+        options.get("alef_maksura", True),
+        options.get("teh_marbuta", True),
+        options.get("placeholders", True),
+    )
 
 
 def _check_str(text: object) -> None:
@@ -389,14 +430,7 @@ def preprocess(text: str, **options: bool) -> list[str]:
     list of str
     """
     _check_str(text)
-    opts = _options(
-        options.get("unicode", True),
-        options.get("dediac", True),
-        options.get("alef", True),
-        options.get("alef_maksura", True),
-        options.get("teh_marbuta", True),
-        options.get("placeholders", True),
-    )
+    opts = _options_from(options)
     tokens = opts.tokens
     out: list[str] = []
     for chunk in _prepare(text):

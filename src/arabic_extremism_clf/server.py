@@ -49,11 +49,14 @@ The service has no authentication: keep it on a loopback or private interface.
 # No ``from __future__ import annotations`` here: FastAPI reads the endpoints' type
 # hints at run time, and the request model is a class local to ``create_app``.
 
+import functools
 import hashlib
+import inspect
 import json
 import logging
 import os
 import signal
+import socket
 import threading
 from collections.abc import Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -126,11 +129,11 @@ class _BodySizeLimit:
         self.app = app
         self.max_body_bytes = max_body_bytes
 
-    def _too_large(self, size: str) -> str:
+    def _too_large(self, size: int | None) -> str:
         return (
-            f"the request body is {size} bytes, more than this server's limit of "
-            f"{self.max_body_bytes} bytes (--max-body-bytes); send fewer or shorter "
-            "texts per request"
+            f"the request body is {'' if size is None else f'{size} bytes, '}more than this "
+            f"server's limit of {self.max_body_bytes} bytes (--max-body-bytes); send fewer "
+            "or shorter texts per request"
         )
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
@@ -148,7 +151,7 @@ class _BodySizeLimit:
                 await _send_error(send, 400, "the Content-Length header is not a byte count")
                 return
             if length > self.max_body_bytes:
-                await _send_error(send, 413, self._too_large(str(length)))
+                await _send_error(send, 413, self._too_large(length))
                 return
         chunks = []
         size = 0
@@ -159,7 +162,7 @@ class _BodySizeLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body_bytes:
-                await _send_error(send, 413, self._too_large(f"over {self.max_body_bytes}"))
+                await _send_error(send, 413, self._too_large(None))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -311,7 +314,9 @@ def _request_model(max_batch: int, max_text_chars: int, max_top: int) -> type:
 
         texts: list[Text] = Field(
             max_length=max_batch,
-            description=f"The posts, at most {max_batch}, each at most {max_text_chars} characters.",
+            description=(
+                f"The posts, at most {max_batch}, each at most {max_text_chars} characters."
+            ),
         )
         ids: list[Id] | None = Field(
             default=None,
@@ -367,7 +372,7 @@ def _response_models() -> tuple[type, type]:
         id: str = Field(description="A fingerprint of the saved model (its manifest).")
         version: str | None = Field(description="Version of the library that saved the model.")
         created: str | None
-        flagged_label: str | None
+        flagged_label: str | None = Field(description="The label the threshold applies to.")
         threshold: float = Field(description="The threshold applied to this request.")
 
     class ClassifyResponse(BaseModel):
@@ -462,7 +467,8 @@ def create_app(
         "id": _model_id(manifest),
         "version": library.get("version"),
         "created": manifest.get("created"),
-        "flagged_label": model.flagged_label,
+        # None when the model's flagged_label is not one of its labels.
+        "flagged_label": None if model.flagged_index_ is None else model.flagged_label,
     }
     ClassifyRequest = _request_model(max_batch, max_text_chars, max_top)
     ClassifyResponse, Health = _response_models()
@@ -655,14 +661,16 @@ def serve(
     common = {"host": host, "port": port, "log_level": log_level, "access_log": access_log}
     if workers == 1:
         app: Any = create_app(model_path, **options)
+        run = functools.partial(uvicorn.run, app, **common)
     else:
         from .persistence import read_manifest
 
         read_manifest(model_path)  # fail here, not in every worker
         path = None if model_path is None else os.fspath(model_path)
         os.environ[_OPTIONS_ENV] = json.dumps({"model_path": path, **options})
-        app = f"{__name__}:{_app_from_environment.__name__}"
-        common.update(factory=True, workers=workers)
+        target = f"{__name__}:{_app_from_environment.__name__}"
+        config = uvicorn.Config(target, factory=True, workers=workers, **common)
+        run = functools.partial(_run_workers, config)
 
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal under the
     # handler that was there before it started. Install one that does nothing, so
@@ -672,7 +680,7 @@ def serve(
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _stopped_by_sigterm)
     try:
-        uvicorn.run(app, **common)
+        run()
     except SystemExit as exc:
         if exc.code not in (None, 0):
             raise OSError(
@@ -682,6 +690,31 @@ def serve(
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _run_workers(config: Any) -> None:
+    """What ``uvicorn.run`` does for several workers, with TCP_NODELAY kept on.
+
+    ``Config.bind_socket`` makes the listening socket with ``proto=0``; the accepted
+    sockets inherit it and asyncio then leaves Nagle's algorithm on, which adds ~40 ms
+    to every keep-alive request (https://github.com/Kludex/uvicorn/issues/3149).
+    Re-wrapping the descriptor as IPPROTO_TCP fixes that.
+    """
+    from uvicorn.supervisors import Multiprocess
+
+    sock = config.bind_socket()
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    if "target" in inspect.signature(Multiprocess).parameters:  # older uvicorn
+        import uvicorn
+
+        supervisor = Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock])
+    else:
+        supervisor = Multiprocess(config, sockets=[sock])
+    try:
+        supervisor.run()
+    finally:
+        sock.close()
 
 
 def _stopped_by_sigterm(signum: int, frame: object) -> None:

@@ -1,0 +1,381 @@
+"""``aeclf score``: score posts from files or stdin, in batches, one output row per input row.
+
+Reads plain text (one post per line), CSV/TSV, JSON Lines or Parquet; writes JSON Lines
+or CSV to stdout or a file. Bad input rows become output rows with an ``error`` field
+and the job goes on; ``--strict`` makes them an exit status of 1. ``--resume``
+continues an interrupted job into the same output file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import io
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from .. import bulk
+
+log = logging.getLogger(__name__)
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the subcommand."""
+    parser = subparsers.add_parser(
+        "score",
+        help="score posts from files or stdin (text, CSV, TSV, JSON Lines, Parquet)",
+        description="Score posts in batches and write one row per input row, in input "
+        "order: the line number (and id), the label, the confidence and the score of every "
+        "label, or an 'error' field for a row that cannot be scored. A one-line summary "
+        "goes to stderr at the end.",
+    )
+    parser.add_argument(
+        "inputs",
+        nargs="*",
+        default=["-"],
+        metavar="INPUT",
+        help="input files ('-' or nothing: stdin; a directory: a Parquet data set; "
+        "a .gz suffix is decompressed)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["auto", *bulk.INPUT_FORMATS],
+        default="auto",
+        help="input format (default: from the file suffix; stdin and unknown: text)",
+    )
+    parser.add_argument(
+        "--text-col",
+        "--text-field",
+        dest="text_col",
+        default="text",
+        help="column (CSV/TSV/Parquet) or field (JSON Lines) of the posts (default: text)",
+    )
+    parser.add_argument(
+        "--id-col",
+        "--id-field",
+        dest="id_col",
+        help="column or field of the ids, copied to the output (default: none; rows "
+        "always carry their line number)",
+    )
+    parser.add_argument(
+        "--no-quoting",
+        dest="quoting",
+        action="store_false",
+        help="CSV/TSV: fields are not quoted, read every double quote literally",
+    )
+    parser.add_argument("-o", "--output", help="output file (default: stdout)")
+    parser.add_argument(
+        "--output-format",
+        choices=bulk.OUTPUT_FORMATS,
+        help="output format (default: csv for an -o file ending in .csv, else jsonl)",
+    )
+    parser.add_argument("--model", help="model directory (default: the shipped model)")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=bulk.DEFAULT_BATCH_SIZE,
+        help=f"posts scored at a time (default: {bulk.DEFAULT_BATCH_SIZE})",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="worker processes, -1 for all cores (default: 1)"
+    )
+    parser.add_argument("--threshold", type=float, help="override the model's threshold")
+    parser.add_argument(
+        "--only-flagged",
+        action="store_true",
+        help="write only the rows with the flagged label (error rows are written too)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 1 if any row had an error"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted job: keep the complete rows of the -o file and "
+        "score the input rows after them",
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace an existing non-empty -o file"
+    )
+    parser.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="no progress bar (it is shown only when stderr is a terminal)",
+    )
+    parser.set_defaults(run=run)
+
+
+# --- input ---------------------------------------------------------------------------
+
+
+def _stdin_bytes() -> IO[bytes]:
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return buffer
+    # A text stream without a binary buffer (e.g. replaced in tests): re-encode.
+    return io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
+
+
+def _parquet_parts(path: Path) -> list[Path]:
+    parts = sorted(p for p in path.rglob("*") if p.is_file() and bulk.infer_format(p.name) == "parquet")
+    if not parts:
+        raise ValueError(f"{path}: a directory without .parquet files; give files or a Parquet data set")
+    return parts
+
+
+def _format_of(name: str, requested: str) -> str:
+    if requested != "auto":
+        return requested
+    if name != "-" and Path(name).is_dir():
+        return "parquet"
+    return bulk.infer_format(name)
+
+
+@contextlib.contextmanager
+def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[bulk.Record]]:
+    """The records of one input, with its files closed at the end."""
+    fmt = _format_of(name, args.format)
+    options: dict[str, Any] = {"text_col": args.text_col, "id_col": args.id_col}
+    if fmt == "text" and args.id_col is not None:
+        raise ValueError("plain-text input has no ids: --id-col needs csv, tsv, jsonl or parquet input")
+    if fmt in ("csv", "tsv"):
+        options["quoting"] = args.quoting
+    if fmt == "text":
+        options = {}
+    if fmt == "parquet":
+        if name == "-":
+            raise ValueError("Parquet input must be a file or a directory, not stdin")
+        path = Path(name)
+        parts = _parquet_parts(path) if path.is_dir() else [path]
+        yield bulk.read_parquet(parts, **options)
+        return
+    if name == "-":
+        yield bulk.read_records(_stdin_bytes(), fmt, **options)
+        return
+    opener = gzip.open if name.lower().endswith(".gz") else open
+    with opener(name, "rb") as stream:
+        yield bulk.read_records(stream, fmt, **options)
+
+
+# --- output --------------------------------------------------------------------------
+
+
+def _output_format(args: argparse.Namespace) -> str:
+    if args.output_format:
+        return args.output_format
+    if args.output and bulk.infer_format(args.output) == "csv":
+        return "csv"
+    return "jsonl"
+
+
+@contextlib.contextmanager
+def _stdout_text() -> Iterator[IO[str]]:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", errors="backslashreplace", newline="")
+    try:
+        yield stream
+    finally:
+        try:
+            stream.flush()
+        finally:
+            stream.detach()
+
+
+def _resume(args: argparse.Namespace, fmt: str, columns: list[str]) -> bulk.ResumePoint | None:
+    """Cut an interrupted output back to its last complete row; None: start afresh."""
+    if not args.resume:
+        return None
+    path = Path(args.output)
+    if not path.exists():
+        log.info("%s does not exist yet: starting from the first row", path)
+        return None
+    with path.open("r+b") as fh:
+        point = bulk.resume_point(fh, fmt, columns=columns)
+    if point.truncated:
+        log.warning("%s: cut off an incomplete last row (%d bytes)", path, point.truncated)
+    log.info("%s: %d complete rows, resuming after line %d", path, point.rows, point.line)
+    return point
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    if args.output is None:
+        if args.resume:
+            raise ValueError("--resume needs -o FILE: the output to continue")
+        return
+    path = Path(args.output)
+    if args.output in args.inputs or (path.exists() and any(
+        name != "-" and Path(name).exists() and Path(name).resolve() == path.resolve()
+        for name in args.inputs
+    )):
+        raise ValueError(f"{path} is both an input and the output")
+    if args.resume and args.overwrite:
+        raise ValueError("--resume keeps the output file and --overwrite replaces it: choose one")
+    if not args.resume and not args.overwrite and path.exists() and path.stat().st_size > 0:
+        raise FileExistsError(
+            f"{path} exists: pass --resume to continue that job, or --overwrite to replace it"
+        )
+
+
+# --- the command ---------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the subcommand."""
+    from ..persistence import load_model
+
+    _check_output(args)
+    if args.batch_size < 1:
+        raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
+    model = load_model(args.model)
+    classes = [str(c) for c in model.classes_]
+    flagged_label = model.flagged_label if model.flagged_label in classes else None
+    if args.only_flagged and flagged_label is None:
+        raise ValueError(
+            f"--only-flagged needs a model with a flagged label; this model's labels are "
+            f"{classes} and its flagged label is {model.flagged_label!r}"
+        )
+    if args.threshold is not None:
+        model.labels_from_proba(np.zeros((0, len(classes))), args.threshold)  # validates
+    fmt = _output_format(args)
+    with_file = len(args.inputs) > 1
+    columns = bulk.output_columns(classes, with_id=args.id_col is not None, with_file=with_file)
+    point = _resume(args, fmt, columns)
+    summary = bulk.Summary(flagged_label=flagged_label)
+    try:
+        with contextlib.ExitStack() as stack:
+            if args.output is None:
+                stream = stack.enter_context(_stdout_text())
+            else:
+                mode = "a" if point is not None else "w"
+                stream = stack.enter_context(
+                    open(args.output, mode, encoding="utf-8", errors="backslashreplace", newline="")
+                )
+            if fmt == "csv":
+                writer: Any = bulk.CsvWriter(
+                    stream, classes, with_id=args.id_col is not None, with_file=with_file
+                )
+                if point is None or not point.header:
+                    writer.header()
+            else:
+                writer = bulk.JsonlWriter(stream)
+            bar = stack.enter_context(_progress(args))
+            _score_inputs(args, model, writer, stream, summary, point, with_file, flagged_label, bar)
+    except BrokenPipeError:
+        # The reader of stdout went away (e.g. `| head`): stop quietly.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    print(f"aeclf score: {summary.format()}", file=sys.stderr, flush=True)
+    if args.strict and summary.errors:
+        print(
+            f"aeclf score: error: {summary.errors:,} rows could not be scored (--strict)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _progress(args: argparse.Namespace) -> Any:
+    from tqdm import tqdm
+
+    enabled = args.progress and sys.stderr.isatty()
+    return tqdm(
+        desc="scoring", unit=" posts", unit_scale=True, file=sys.stderr, disable=not enabled,
+        mininterval=0.5, dynamic_ncols=True,
+    )
+
+
+def _score_inputs(
+    args: argparse.Namespace,
+    model: Any,
+    writer: Any,
+    stream: IO[str],
+    summary: bulk.Summary,
+    point: bulk.ResumePoint | None,
+    with_file: bool,
+    flagged_label: str | None,
+    bar: Any,
+) -> None:
+    inputs = list(args.inputs)
+    first, after_line = 0, 0
+    if point is not None and point.rows:
+        after_line = point.line
+        if with_file:
+            if point.file not in inputs:
+                raise ValueError(
+                    f"cannot resume: the output's last row is from {point.file!r}, which is "
+                    f"not among the inputs {inputs}; give the same inputs as the first run"
+                )
+            first = inputs.index(point.file)
+    for index in range(first, len(inputs)):
+        name = inputs[index]
+        skip_to = after_line if index == first else 0
+        with _open_records(name, args) as records:
+            if skip_to:
+                records = _skip(records, skip_to, summary)
+            rows = bulk.score_records(
+                records,
+                model,
+                batch_size=args.batch_size,
+                threshold=args.threshold,
+                n_jobs=args.jobs,
+                file=name if with_file else None,
+            )
+            _write_rows(rows, writer, stream, summary, args, flagged_label, bar)
+
+
+def _skip(records: Iterator[bulk.Record], after_line: int, summary: bulk.Summary) -> Iterator[bulk.Record]:
+    for record in records:
+        if record.line > after_line:
+            yield record
+            break
+        summary.skipped += 1
+    yield from records
+
+
+def _write_rows(
+    rows: Iterator[dict],
+    writer: Any,
+    stream: IO[str],
+    summary: bulk.Summary,
+    args: argparse.Namespace,
+    flagged_label: str | None,
+    bar: Any,
+) -> None:
+    """Write rows a batch at a time, flushing, so that output appears as it goes."""
+    pending: list[dict] = []
+    add = summary.add
+    only_flagged = args.only_flagged
+    since = 0
+    for row in rows:
+        add(row)
+        since += 1
+        if not only_flagged or "error" in row or row["label"] == flagged_label:
+            pending.append(row)
+        if since == args.batch_size:
+            _flush(pending, writer, stream, summary, bar, since)
+            pending, since = [], 0
+    _flush(pending, writer, stream, summary, bar, since)
+
+
+def _flush(
+    pending: list[dict], writer: Any, stream: IO[str], summary: bulk.Summary, bar: Any, n: int
+) -> None:
+    if pending:
+        writer.write(pending)
+        summary.written += len(pending)
+    stream.flush()
+    bar.update(n)
