@@ -203,9 +203,10 @@ def _child_fasttext(model_path: str, posts: str, out: str, limit: int) -> None:
         for line, text in enumerate(fin, start=1):
             if line > limit:
                 break
-            # predict on a list breaks with numpy 2: one post at a time.
-            labels, probs = model.predict(text.rstrip("\n"), k=-1)
-            scores = {label[9:]: float(p) for label, p in zip(labels, probs)}
+            # FastText.predict breaks with numpy 2 (np.array(copy=False)), on a list
+            # and on one post: call the binding it wraps, one post at a time.
+            pairs = model.f.predict(text.rstrip("\n"), -1, 0.0, "strict")
+            scores = {label[9:]: float(p) for p, label in pairs}
             best = max(scores, key=scores.get)
             fout.write(
                 json.dumps(
@@ -233,7 +234,9 @@ def timed(args: list[str], rows: int, out: Path) -> dict:
         written = sum(1 for _ in fh)
     if written != rows:
         sys.exit(f"{args}: {written} output rows for {rows} posts")
-    return {"seconds": seconds, "rate": rows / seconds, "rss_mb": report.get("rss_mb")}
+    result = {"seconds": seconds, "rate": rows / seconds, "rss_mb": report.get("rss_mb")}
+    print(f"  {args[0][3:]}: {rows:,} posts in {seconds:.1f} s", flush=True)
+    return result
 
 
 # --- main ------------------------------------------------------------------------------

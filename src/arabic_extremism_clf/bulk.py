@@ -27,12 +27,14 @@ import io
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import tempfile
 import threading
 import time
 import uuid
+import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +56,8 @@ __all__ = [
     "read_parquet",
     "score_iter",
     "score_records",
+    "score_batches",
+    "ScoredBatch",
     "output_columns",
     "JsonlWriter",
     "CsvWriter",
@@ -102,12 +106,15 @@ class Record(NamedTuple):
         The post; None when the row cannot be scored.
     error : str or None
         Why the row cannot be scored; None for a good row.
+    file : str or None
+        The input it comes from, when a job reads several (None otherwise).
     """
 
     line: int
     id: Any
     text: str | None
     error: str | None
+    file: str | None = None
 
 
 # --- readers -------------------------------------------------------------------------
@@ -157,16 +164,20 @@ def _decode(raw: bytes) -> tuple[str | None, str | None]:
         )
 
 
+def _first_line(raw: Any) -> bytes:
+    if not isinstance(raw, (bytes, bytearray)):
+        raise TypeError(
+            f"expected a binary stream (lines as bytes), got {type(raw).__name__} "
+            "lines: open the file in binary mode ('rb'), or use sys.stdin.buffer"
+        )
+    return raw[3:] if raw.startswith(_BOM) else raw
+
+
 def _lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
     """``(line number, line without its line break)``; a leading BOM is dropped."""
     for number, raw in enumerate(stream, start=1):
-        if not isinstance(raw, (bytes, bytearray)):
-            raise TypeError(
-                f"expected a binary stream (lines as bytes), got {type(raw).__name__} "
-                "lines: open the file in binary mode ('rb'), or use sys.stdin.buffer"
-            )
-        if number == 1 and raw.startswith(_BOM):
-            raw = raw[3:]
+        if number == 1:
+            raw = _first_line(raw)
         yield number, _strip_newline(raw)
 
 
@@ -188,11 +199,23 @@ def read_text(stream: Iterable[bytes]) -> Iterator[Record]:
     >>> [r.text or r.error for r in read_text([b"one post\\n", b"\\n", b"\\xff\\n"])]
     ['one post', 'empty post', "undecodable bytes: b'\\\\xff' at byte 1 of the line is not UTF-8 (invalid start byte)"]
     """
-    for number, raw in _lines(stream):
-        text, error = _decode(raw)
-        if text is not None and not text.strip():
-            text, error = None, "empty post"
-        yield Record(number, None, text, error)
+    # One flat loop: this runs once per post.
+    number = 0
+    for raw in stream:
+        if number == 0:
+            raw = _first_line(raw)
+        number += 1
+        if raw[-1:] == b"\n":
+            raw = raw[:-2] if raw[-2:-1] == b"\r" else raw[:-1]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield Record(number, None, None, _decode(raw)[1])
+            continue
+        if not text or text.isspace():
+            yield Record(number, None, None, "empty post")
+        else:
+            yield Record(number, None, text, None)
 
 
 def _json_type(value: Any) -> str:
@@ -557,10 +580,9 @@ class _ModelHandle:
         with _WORKER_LOCK:
             model = _WORKER_MODELS.get(self.key)
             if model is None:
-                import joblib
-
                 _WORKER_MODELS.clear()
-                model = _WORKER_MODELS[self.key] = joblib.load(self.path)
+                with open(self.path, "rb") as fh:
+                    model = _WORKER_MODELS[self.key] = pickle.load(fh)
             return model
 
 
@@ -584,13 +606,22 @@ def _proba_batches(
     # the handle's key, then kept. Passing the model itself would pickle it per task.
     tmp = tempfile.mkdtemp(prefix="aeclf-score-")
     try:
-        path = os.path.join(tmp, "model.joblib")
-        joblib.dump(model, path)
+        path = os.path.join(tmp, "model.pickle")
+        with open(path, "wb") as fh:
+            pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
         handle = _ModelHandle(key=uuid.uuid4().hex, path=path)
         parallel = joblib.Parallel(
             n_jobs=n_jobs, return_as="generator", batch_size=1, pre_dispatch="2 * n_jobs"
         )
-        yield from parallel(joblib.delayed(_proba_task)(handle, list(texts)) for texts in batches)
+        results = parallel(joblib.delayed(_proba_task)(handle, texts) for texts in batches)
+        try:
+            yield from results
+        finally:
+            # Stopped early (e.g. the reader of the output went away): cancelling the
+            # tasks still running is intended, not worth joblib's warning.
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "[0-9]+ tasks which were still", UserWarning)
+                results.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -673,11 +704,104 @@ def _record_batches(
     probabilities. Batches without any scorable text are not sent to the model."""
     for batch in _batched(records, batch_size):
         texts = [r.text for r in batch if r.error is None]
+        pending.append((batch, bool(texts)))
         if texts:
-            pending.append((batch, True))
             yield texts
-        else:
-            pending.append((batch, False))
+
+
+class ScoredBatch(NamedTuple):
+    """A batch of records and the model's answers for those that could be scored.
+
+    Attributes
+    ----------
+    records : list of Record
+        In input order, error records included.
+    proba : ndarray of shape (n_scored, n_labels)
+        The probabilities of the records without an error, in order; columns in the
+        order of the model's ``classes_``.
+    labels : list of str
+        The predicted label of each scored record (the threshold applied).
+    """
+
+    records: list[Record]
+    proba: np.ndarray
+    labels: list[str]
+
+    def rows(self, classes: Sequence[str]) -> Iterator[dict[str, Any]]:
+        """One output row (a dict, see :func:`score_records`) per record."""
+        column = {label: i for i, label in enumerate(classes)}
+        values = self.proba.tolist()
+        labels = self.labels
+        k = 0
+        for record in self.records:
+            row: dict[str, Any] = {} if record.file is None else {"file": record.file}
+            row["line"] = record.line
+            if record.id is not None:
+                row["id"] = record.id
+            if record.error is not None:
+                row["error"] = record.error
+            else:
+                label = labels[k]
+                scores = values[k]
+                k += 1
+                row["label"] = label
+                row["confidence"] = scores[column[label]]
+                row["scores"] = dict(zip(classes, scores))
+            yield row
+
+
+def score_batches(
+    records: Iterable[Record],
+    model: Any = None,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    threshold: float | None = None,
+    n_jobs: int = 1,
+) -> Iterator[ScoredBatch]:
+    """Score records a batch at a time; one :class:`ScoredBatch` per batch, in order.
+
+    The lower-level form of :func:`score_records`, for writers that format a whole
+    batch at once.
+
+    Parameters
+    ----------
+    records : iterable of Record
+        Consumed lazily (with ``n_jobs > 1``, a few batches ahead).
+    model : ExtremismClassifier or None
+        A fitted classifier; None loads the shipped model.
+    batch_size : int, default=1000
+    threshold : float or None
+        Overrides the model's threshold for the flagged label.
+    n_jobs : int, default=1
+        Worker processes (joblib); -1 for one per core. The order is kept.
+
+    Yields
+    ------
+    ScoredBatch
+    """
+    model = _resolve_model(model)
+    _check_options(model, batch_size, threshold, n_jobs)
+    empty = np.zeros((0, len(model.classes_)))
+    pending: deque = deque()
+    probas = _proba_batches(_record_batches(records, batch_size, pending), model, n_jobs)
+    results: deque = deque()
+    while True:
+        while pending:
+            batch, scored = pending[0]
+            if scored:
+                # Results come in the order of the scored batches.
+                proba = results.popleft() if results else next(probas)
+                labels = model.labels_from_proba(proba, threshold).tolist()
+            else:
+                proba, labels = empty, []
+            pending.popleft()
+            yield ScoredBatch(batch, proba, labels)
+        # Reading on: a batch with nothing to score is queued without a result.
+        try:
+            results.append(next(probas))
+        except StopIteration:
+            if not pending:
+                return
 
 
 def score_records(
@@ -687,7 +811,6 @@ def score_records(
     batch_size: int = DEFAULT_BATCH_SIZE,
     threshold: float | None = None,
     n_jobs: int = 1,
-    file: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Score records in batches; one output row per record, error rows included.
 
@@ -697,13 +820,11 @@ def score_records(
         For instance from :func:`read_records`; consumed lazily.
     model : ExtremismClassifier or None
         A fitted classifier; None loads the shipped model.
-    batch_size : int, default=2000
+    batch_size : int, default=1000
     threshold : float or None
         Overrides the model's threshold for the flagged label.
     n_jobs : int, default=1
         Worker processes (joblib); -1 for one per core. The order is kept.
-    file : str or None
-        If given, every row starts with ``"file": file``.
 
     Yields
     ------
@@ -711,60 +832,25 @@ def score_records(
         ``{"line", "id", "label", "confidence", "scores"}`` for a scored record
         (``scores`` maps every label to its probability), or ``{"line", "id",
         "error"}`` for a record that could not be scored; ``"id"`` is there only when
-        the record has one.
+        the record has one, and a first key ``"file"`` when the record has a ``file``.
+
+    Examples
+    --------
+    >>> from arabic_extremism_clf.model import ExtremismClassifier
+    >>> texts = ["فاز الفريق بالمباراة", "هدف رائع في المباراة", "الفريق بطل الدوري",
+    ...          "طقس ممطر اليوم", "درجات الحرارة مرتفعة", "رياح وغيوم اليوم"] * 3
+    >>> clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=None)
+    >>> clf = clf.fit(texts, (["sport"] * 3 + ["weather"] * 3) * 3)
+    >>> records = [Record(1, "a", "مباراة الفريق", None), Record(2, "b", None, "empty post")]
+    >>> [row.get("label", row.get("error")) for row in score_records(records, clf)]
+    ['sport', 'empty post']
     """
     model = _resolve_model(model)
-    _check_options(model, batch_size, threshold, n_jobs)
     classes = [str(c) for c in model.classes_]
-    column = {label: i for i, label in enumerate(classes)}
-    pending: deque = deque()
-    probas = _proba_batches(_record_batches(records, batch_size, pending), model, n_jobs)
-    results: deque = deque()
-    while True:
-        while pending:
-            batch, scored = pending[0]
-            proba = None
-            if scored:
-                # Results come in the order of the scored batches.
-                proba = results.popleft() if results else next(probas)
-            pending.popleft()
-            yield from _rows(batch, proba, model, threshold, classes, column, file)
-        # Reading on: a batch with nothing to score is queued without a result.
-        try:
-            results.append(next(probas))
-        except StopIteration:
-            if not pending:
-                return
-
-
-def _rows(
-    batch: list[Record],
-    proba: np.ndarray | None,
-    model: Any,
-    threshold: float | None,
-    classes: list[str],
-    column: Mapping[str, int],
-    file: str | None,
-) -> Iterator[dict[str, Any]]:
-    if proba is not None:
-        labels = model.labels_from_proba(proba, threshold).tolist()
-        values = proba.tolist()
-    k = 0
-    for record in batch:
-        row: dict[str, Any] = {} if file is None else {"file": file}
-        row["line"] = record.line
-        if record.id is not None:
-            row["id"] = record.id
-        if record.error is not None:
-            row["error"] = record.error
-        else:
-            label = labels[k]
-            scores = values[k]
-            k += 1
-            row["label"] = label
-            row["confidence"] = scores[column[label]]
-            row["scores"] = dict(zip(classes, scores))
-        yield row
+    for batch in score_batches(
+        records, model, batch_size=batch_size, threshold=threshold, n_jobs=n_jobs
+    ):
+        yield from batch.rows(classes)
 
 
 # --- writers -------------------------------------------------------------------------
@@ -784,6 +870,18 @@ def output_columns(
     return head + ["label", "confidence"] + [f"score_{c}" for c in classes] + ["error"]
 
 
+def _kept(batch: ScoredBatch, only_label: str | None) -> Iterator[tuple[Record, int]]:
+    """``(record, index among the scored)`` of the records to write (-1: an error)."""
+    k = 0
+    for record in batch.records:
+        if record.error is not None:
+            yield record, -1
+            continue
+        if only_label is None or batch.labels[k] == only_label:
+            yield record, k
+        k += 1
+
+
 class JsonlWriter:
     """Write output rows as JSON Lines (UTF-8, non-ASCII characters kept).
 
@@ -791,19 +889,70 @@ class JsonlWriter:
     ----------
     stream : text file
         Opened with ``newline=""`` or in a mode that does not translate ``\\n``.
+    classes : sequence of str or None
+        The model's labels; needed by :meth:`write_batch` only.
+
+    Notes
+    -----
+    A value that JSON cannot represent (e.g. a Parquet timestamp id) is written as its
+    ``str``.
     """
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], classes: Sequence[str] | None = None) -> None:
         self.stream = stream
-        self._dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+        self._dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=str).encode
+        self.classes = [str(c) for c in classes] if classes is not None else None
 
     def header(self) -> None:
         """JSON Lines has no header: nothing to write."""
 
-    def write(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        """Write rows, one JSON object per line."""
+    def write(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Write rows (dicts), one JSON object per line; return how many."""
         dumps = self._dumps
-        self.stream.write("".join([dumps(row) + "\n" for row in rows]))
+        lines = [dumps(row) + "\n" for row in rows]
+        self.stream.write("".join(lines))
+        return len(lines)
+
+    def write_batch(self, batch: ScoredBatch, *, only_label: str | None = None) -> int:
+        """Write the rows of a batch (the same text as ``write(batch.rows(classes))``).
+
+        Parameters
+        ----------
+        batch : ScoredBatch
+        only_label : str or None
+            Write only the rows with this label, and the error rows.
+
+        Returns
+        -------
+        int
+            Rows written.
+        """
+        if self.classes is None:
+            raise ValueError("JsonlWriter.write_batch needs the classes: JsonlWriter(stream, classes)")
+        dumps = self._dumps
+        labels = batch.labels
+        values = batch.proba.tolist()
+        quoted = {label: dumps(label) for label in self.classes}
+        column = {label: i for i, label in enumerate(self.classes)}
+        # '"a": {!r}, "b": {!r}' with the braces of the label texts escaped.
+        scores = ", ".join(dumps(c).replace("{", "{{").replace("}", "}}") + ": {!r}" for c in self.classes)
+        scores_format = scores.format
+        lines = []
+        append = lines.append
+        for record, k in _kept(batch, only_label):
+            start = "{" if record.file is None else '{"file": ' + dumps(record.file) + ", "
+            ident = "" if record.id is None else ', "id": ' + dumps(record.id)
+            if k < 0:
+                append(f'{start}"line": {record.line}{ident}, "error": {dumps(record.error)}}}\n')
+            else:
+                label = labels[k]
+                row = values[k]
+                append(
+                    f'{start}"line": {record.line}{ident}, "label": {quoted[label]}, '
+                    f'"confidence": {row[column[label]]!r}, "scores": {{{scores_format(*row)}}}}}\n'
+                )
+        self.stream.write("".join(lines))
+        return len(lines)
 
 
 class CsvWriter:
@@ -833,16 +982,19 @@ class CsvWriter:
         """Write the header row."""
         self._writer.writerow(self.columns)
 
-    def write(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        """Write rows; scores of an error row are empty."""
+    def _head(self, file: Any, line: int, ident: Any) -> list[Any]:
+        fields: list[Any] = [file] if self._with_file else []
+        fields.append(line)
+        if self._with_id:
+            fields.append("" if ident is None else ident)
+        return fields
+
+    def write(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Write rows (dicts); the scores of an error row are empty. Return how many."""
         out = []
         empty = [""] * (len(self.classes) + 2)
         for row in rows:
-            fields: list[Any] = [row["file"]] if self._with_file else []
-            fields.append(row["line"])
-            if self._with_id:
-                ident = row.get("id")
-                fields.append("" if ident is None else ident)
+            fields = self._head(row.get("file"), row["line"], row.get("id"))
             error = row.get("error")
             if error is None:
                 scores = row["scores"]
@@ -854,6 +1006,26 @@ class CsvWriter:
                 fields.append(error)
             out.append(fields)
         self._writer.writerows(out)
+        return len(out)
+
+    def write_batch(self, batch: ScoredBatch, *, only_label: str | None = None) -> int:
+        """Write the rows of a batch; see :meth:`JsonlWriter.write_batch`."""
+        out = []
+        empty = [""] * (len(self.classes) + 2)
+        column = {label: i for i, label in enumerate(self.classes)}
+        values = batch.proba.tolist()
+        for record, k in _kept(batch, only_label):
+            fields = self._head(record.file, record.line, record.id)
+            if k < 0:
+                fields += empty
+                fields.append(record.error)
+            else:
+                label = batch.labels[k]
+                row = values[k]
+                fields += [label, row[column[label]], *row, ""]
+            out.append(fields)
+        self._writer.writerows(out)
+        return len(out)
 
 
 # --- resuming ------------------------------------------------------------------------
@@ -1023,7 +1195,7 @@ class Summary:
     written : int
         Rows written (fewer than ``rows`` with ``--only-flagged``).
     skipped : int
-        Input rows skipped because a resumed output already had them.
+        Rows already in a resumed output file, before this run.
     flagged_label : str or None
     started : float
         ``time.perf_counter()`` at the start.
@@ -1045,6 +1217,13 @@ class Summary:
         elif row["label"] == self.flagged_label:
             self.flagged += 1
 
+    def add_batch(self, batch: ScoredBatch) -> None:
+        """Count the rows of a batch."""
+        self.rows += len(batch.records)
+        self.errors += len(batch.records) - len(batch.labels)
+        if self.flagged_label is not None:
+            self.flagged += batch.labels.count(self.flagged_label)
+
     @property
     def seconds(self) -> float:
         """Seconds since ``started``."""
@@ -1061,7 +1240,7 @@ class Summary:
         if self.written != self.rows:
             text += f", {self.written:,} written"
         if self.skipped:
-            text += f", {self.skipped:,} already in the output (resumed)"
+            text += f"; {self.skipped:,} rows were already in the output (resumed)"
         return text
 
     def as_dict(self) -> dict[str, Any]:

@@ -480,6 +480,8 @@ def train_default(
         )
     model = clone(estimator).fit(list(ts.train.texts), list(ts.train.labels))
     metrics["heldout"] = heldout_report(model, ts.heldout)
+    if cv:
+        metrics["ranking"] = _ranking_auc(model, ts, proba, classes)
     training = {"recipe": ts.recipe, "files": _fingerprints(ts.files)}
     return TrainingResult(model=model, metrics=metrics, training=training)
 
@@ -509,3 +511,28 @@ def best_macro_f1_threshold(
         sweep.append({"threshold": float(threshold), "macro_f1": float(f1_score(labels, predicted, average="macro"))})
     best = max(sweep, key=lambda row: (round(row["macro_f1"], 6), row["threshold"]))
     return best["threshold"], sweep
+
+
+def _ranking_auc(model, ts: TrainingSet, oof_proba: np.ndarray, classes) -> dict:
+    """ROC-AUC of pro-ISIS posts against news and counter-speech from other sources.
+
+    Positives: the out-of-fold scores of the Alfifi positives (never seen by the model
+    that scored them). Negatives: the final model's scores on each held-out set of
+    news and counter-speech (never trained on). Mixing fold models and the final model
+    is an approximation: they share recipe and hyper-parameters.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    flagged = list(classes).index(model.flagged_label)
+    positives = oof_proba[np.asarray(ts.cv_corpus.labels) == model.flagged_label, flagged]
+    out = {}
+    for name in ("news_isis_heldout_days", "asnd_dev", "functional", "offensive_hate_dangerous_heldout"):
+        negatives = model.predict_proba(list(ts.heldout[name].texts))[:, flagged]
+        scores = np.concatenate([positives, negatives])
+        truth = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives))])
+        out[name] = {
+            "roc_auc": float(roc_auc_score(truth, scores)),
+            "n_positive": int(len(positives)),
+            "n_negative": int(len(negatives)),
+        }
+    return out

@@ -14,6 +14,7 @@ import gzip
 import io
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,8 +125,17 @@ def _stdin_bytes() -> IO[bytes]:
     return io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
 
 
+def _natural_key(path: Path) -> list:
+    """Sort key putting ``part.2`` before ``part.10``."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.as_posix())]
+
+
 def _parquet_parts(path: Path) -> list[Path]:
-    parts = sorted(p for p in path.rglob("*") if p.is_file() and bulk.infer_format(p.name) == "parquet")
+    """The .parquet files under a data set directory, in natural order of their paths."""
+    parts = sorted(
+        (p for p in path.rglob("*") if p.is_file() and bulk.infer_format(p.name) == "parquet"),
+        key=lambda p: _natural_key(p.relative_to(path)),
+    )
     if not parts:
         raise ValueError(f"{path}: a directory without .parquet files; give files or a Parquet data set")
     return parts
@@ -269,7 +279,7 @@ def run(args: argparse.Namespace) -> int:
                 if point is None or not point.header:
                     writer.header()
             else:
-                writer = bulk.JsonlWriter(stream)
+                writer = bulk.JsonlWriter(stream, classes)
             bar = stack.enter_context(_progress(args))
             _score_inputs(args, model, writer, stream, summary, point, with_file, flagged_label, bar)
     except BrokenPipeError:
@@ -309,9 +319,33 @@ def _score_inputs(
     flagged_label: str | None,
     bar: Any,
 ) -> None:
+    """Score every input in turn (after the resume point) and write the rows."""
+    batches = bulk.score_batches(
+        _records(args, summary, point, with_file),
+        model,
+        batch_size=args.batch_size,
+        threshold=args.threshold,
+        n_jobs=args.jobs,
+    )
+    only = flagged_label if args.only_flagged else None
+    for batch in batches:
+        summary.add_batch(batch)
+        summary.written += writer.write_batch(batch, only_label=only)
+        stream.flush()  # output appears as it goes
+        bar.update(len(batch.records))
+
+
+def _records(
+    args: argparse.Namespace, summary: bulk.Summary, point: bulk.ResumePoint | None, with_file: bool
+) -> Iterator[bulk.Record]:
+    """The records of all inputs, one after the other, after the resume point.
+
+    One stream for all inputs, so that worker processes get the model once per job.
+    """
     inputs = list(args.inputs)
     first, after_line = 0, 0
     if point is not None and point.rows:
+        summary.skipped = point.rows
         after_line = point.line
         if with_file:
             if point.file not in inputs:
@@ -322,60 +356,20 @@ def _score_inputs(
             first = inputs.index(point.file)
     for index in range(first, len(inputs)):
         name = inputs[index]
-        skip_to = after_line if index == first else 0
         with _open_records(name, args) as records:
-            if skip_to:
-                records = _skip(records, skip_to, summary)
-            rows = bulk.score_records(
-                records,
-                model,
-                batch_size=args.batch_size,
-                threshold=args.threshold,
-                n_jobs=args.jobs,
-                file=name if with_file else None,
-            )
-            _write_rows(rows, writer, stream, summary, args, flagged_label, bar)
+            if index == first and after_line:
+                records = _skip(records, after_line)
+            if with_file:
+                for record in records:
+                    yield record._replace(file=name)
+            else:
+                yield from records
 
 
-def _skip(records: Iterator[bulk.Record], after_line: int, summary: bulk.Summary) -> Iterator[bulk.Record]:
+def _skip(records: Iterator[bulk.Record], after_line: int) -> Iterator[bulk.Record]:
+    """The records after ``after_line`` (read, not scored, up to there)."""
     for record in records:
         if record.line > after_line:
             yield record
             break
-        summary.skipped += 1
     yield from records
-
-
-def _write_rows(
-    rows: Iterator[dict],
-    writer: Any,
-    stream: IO[str],
-    summary: bulk.Summary,
-    args: argparse.Namespace,
-    flagged_label: str | None,
-    bar: Any,
-) -> None:
-    """Write rows a batch at a time, flushing, so that output appears as it goes."""
-    pending: list[dict] = []
-    add = summary.add
-    only_flagged = args.only_flagged
-    since = 0
-    for row in rows:
-        add(row)
-        since += 1
-        if not only_flagged or "error" in row or row["label"] == flagged_label:
-            pending.append(row)
-        if since == args.batch_size:
-            _flush(pending, writer, stream, summary, bar, since)
-            pending, since = [], 0
-    _flush(pending, writer, stream, summary, bar, since)
-
-
-def _flush(
-    pending: list[dict], writer: Any, stream: IO[str], summary: bulk.Summary, bar: Any, n: int
-) -> None:
-    if pending:
-        writer.write(pending)
-        summary.written += len(pending)
-    stream.flush()
-    bar.update(n)
