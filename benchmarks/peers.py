@@ -13,7 +13,12 @@ Four systems are trained and evaluated in one run, on the default recipe of
     A scikit-learn pipeline a team would write first: word 1-2-gram and ``char_wb``
     2-5-gram TF-IDF over the plain CAMeL chain, then a class-balanced logistic regression.
 ``aeclf``
-    This library's :func:`~arabic_extremism_clf.training.default_estimator`, as is.
+    This library's :func:`~arabic_extremism_clf.training.default_estimator` with its
+    defaults, trained as :func:`~arabic_extremism_clf.training.train_default` trains the
+    shipped model: with the recipe's sample weights (``TrainingSet.weights``), in the
+    cross-validation folds and in the final fit.
+``aeclf-unweighted`` (only when asked for with ``--systems``)
+    The same estimator without the sample weights.
 
 The plain CAMeL chain is ``normalize_unicode``, ``dediac_ar``, ``normalize_alef_ar``,
 ``normalize_alef_maksura_ar``, ``normalize_teh_marbuta_ar`` and, for tokens,
@@ -53,11 +58,13 @@ machines.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
 import platform
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -97,6 +104,10 @@ FPR_SETS = (
     ("functional", "functional table"),
 )
 SYSTEMS = ("keywords", "fasttext", "sklearn-naive", "aeclf")
+#: Systems that can be asked for but are not run by default.
+EXTRA_SYSTEMS = ("aeclf-unweighted",)
+#: Systems trained with the recipe's sample weights (as ``train_default`` trains).
+WEIGHTED = {"aeclf"}
 CLASSES = np.array([NOT_PROMOTIONAL, PROMOTIONAL])
 
 # --- the plain CAMeL chain --------------------------------------------------------
@@ -154,7 +165,7 @@ class KeywordList(ClassifierMixin, BaseEstimator):
     def __init__(self, keywords: tuple[str, ...] = KEYWORDS) -> None:
         self.keywords = keywords
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         self.classes_ = CLASSES.copy()
         terms = sorted({" ".join(camel_tokens(k)) for k in self.keywords}, key=len, reverse=True)
         self.pattern_ = re.compile("|".join(re.escape(t) for t in terms))
@@ -206,9 +217,11 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
     def _line(text: str) -> str:
         return " ".join(camel_tokens(text))
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         import fasttext
 
+        if sample_weight is not None:
+            raise ValueError("fastText supervised takes no sample weights")
         labels = [str(label) for label in y]
         self.classes_ = np.array(sorted(set(labels)))
         with tempfile.TemporaryDirectory(prefix="peers-fasttext-") as tmp:
@@ -290,22 +303,24 @@ def make_system(name: str) -> BaseEstimator:
         return FastTextClassifier()
     if name == "sklearn-naive":
         return naive_pipeline()
-    if name == "aeclf":
+    if name in ("aeclf", "aeclf-unweighted"):
         return default_estimator()
-    raise ValueError(f"unknown system {name!r}; choose from {', '.join(SYSTEMS)}")
+    raise ValueError(f"unknown system {name!r}; choose from {', '.join(SYSTEMS + EXTRA_SYSTEMS)}")
 
 
 DESCRIPTIONS = {
     "keywords": f"keyword list ({len(KEYWORDS)} terms)",
     "fasttext": "fastText supervised",
     "sklearn-naive": "naive scikit-learn pipeline",
-    "aeclf": "arabic_extremism_clf default_estimator()",
+    "aeclf": "arabic_extremism_clf default_estimator() + recipe weights",
+    "aeclf-unweighted": "arabic_extremism_clf default_estimator(), no weights",
 }
 NATURAL_RULE = {
     "keywords": "keyword match",
     "fasttext": "argmax",
     "sklearn-naive": "p >= 0.5",
     "aeclf": "p >= 0.5",
+    "aeclf-unweighted": "p >= 0.5",
 }
 
 
@@ -316,10 +331,13 @@ class Logged(ClassifierMixin, BaseEstimator):
         self.estimator = estimator
         self.name = name
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         X, y = list(X), list(y)
         start = time.perf_counter()
-        self.fitted_ = clone(self.estimator).fit(X, y)
+        if sample_weight is None:
+            self.fitted_ = clone(self.estimator).fit(X, y)
+        else:
+            self.fitted_ = clone(self.estimator).fit(X, y, sample_weight=sample_weight)
         self.fit_seconds_ = time.perf_counter() - start
         self.classes_ = np.asarray(self.fitted_.classes_)
         logger.info("%s: fitted on %d posts in %.1f s", self.name, len(X), self.fit_seconds_)
@@ -355,12 +373,20 @@ def run_system(
     others: Corpus,
     heldout: dict[str, Corpus],
     folds: int,
+    weights: Callable[[Corpus], np.ndarray | None] | None = None,
 ) -> dict:
-    """Cross-validate, fit on everything, score the held-out sets; return the figures."""
+    """Cross-validate, fit on everything, score the held-out sets; return the figures.
+
+    ``weights`` gives the sample weights of training rows (the recipe's); it is used
+    only for the systems in :data:`WEIGHTED`.
+    """
     system = Logged(make_system(name), name=name)
     labels = list(cv_corpus.labels)
+    train = Corpus.concat([cv_corpus, others])
+    sample_weight = weights(train) if weights is not None and name in WEIGHTED else None
     start = time.perf_counter()
-    proba, classes = grouped_cross_val_proba(system, cv_corpus, others, n_splits=folds)
+    cv_kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
+    proba, classes = grouped_cross_val_proba(system, cv_corpus, others, n_splits=folds, **cv_kwargs)
     cv_seconds = time.perf_counter() - start
     natural = evaluate_predictions(
         labels, proba, list(classes), flagged_label=PROMOTIONAL, threshold=0.5
@@ -369,6 +395,7 @@ def run_system(
         "system": name,
         "description": DESCRIPTIONS[name],
         "natural_rule": NATURAL_RULE[name],
+        "sample_weights": sample_weight is not None,
         "cv_seconds": cv_seconds,
         "cv": _cv_figures(natural),
     }
@@ -383,11 +410,9 @@ def run_system(
     logger.info("%s: cross-validation done in %.0f s, macro-F1 %.3f", name, cv_seconds,
                 natural["macro_f1"])
 
-    train_texts = list(cv_corpus.texts) + list(others.texts)
-    train_labels = labels + list(others.labels)
-    model = system.fit(train_texts, train_labels)
+    model = system.fit(list(train.texts), list(train.labels), sample_weight=sample_weight)
     result["fit_seconds"] = model.fit_seconds_
-    result["train_size"] = len(train_texts)
+    result["train_size"] = len(train)
 
     # Throughput: every held-out post of the reported sets, raw text to scores, one call.
     names = [key for key, _ in FPR_SETS]
@@ -528,7 +553,23 @@ def machine() -> dict:
             packages[pkg] = version(pkg)
         except PackageNotFoundError:
             packages[pkg] = None
+    try:
+        root = Path(__file__).resolve().parents[1]
+        commit = subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=root, capture_output=True,
+            text=True, timeout=10, check=True,
+        ).stdout.strip()
+        # The uncommitted changes to the library, if any, identified by a hash.
+        diff = subprocess.run(
+            ["git", "diff", "HEAD", "--", "src"], cwd=root, capture_output=True, timeout=10,
+            check=True,
+        ).stdout
+        if diff:
+            commit += f" (src diff sha256 {hashlib.sha256(diff).hexdigest()[:12]})"
+    except (OSError, subprocess.SubprocessError):
+        commit = None
     return {
+        "code": commit,
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "ram": ram,
@@ -546,7 +587,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--systems",
         default=",".join(SYSTEMS),
-        help=f"comma-separated subset of {','.join(SYSTEMS)} (default: all)",
+        help=f"comma-separated systems among {','.join(SYSTEMS + EXTRA_SYSTEMS)} "
+        f"(default: {','.join(SYSTEMS)})",
     )
     parser.add_argument(
         "--quick",
@@ -559,9 +601,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
 
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
-    unknown = [s for s in systems if s not in SYSTEMS]
+    unknown = [s for s in systems if s not in SYSTEMS + EXTRA_SYSTEMS]
     if unknown or not systems:
-        parser.error(f"unknown system(s) {unknown}; choose from {', '.join(SYSTEMS)}")
+        parser.error(f"unknown system(s) {unknown}; choose from {', '.join(SYSTEMS + EXTRA_SYSTEMS)}")
     folds = args.folds if args.folds is not None else (2 if args.quick else 5)
 
     info = machine()
@@ -581,7 +623,10 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for name in systems:
         results.append(
-            run_system(name, cv_corpus=ts.cv_corpus, others=others, heldout=heldout, folds=folds)
+            run_system(
+                name, cv_corpus=ts.cv_corpus, others=others, heldout=heldout, folds=folds,
+                weights=getattr(ts, "weights", None),
+            )
         )
     total = time.perf_counter() - start
 
@@ -591,7 +636,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(ts.cv_corpus):,} CV posts + {len(others):,} other training posts; "
         f"throughput on {results[0]['throughput']['posts']:,} held-out posts; "
         f"total {total / 60:.1f} min; {info['nproc']} x {info['cpu']}, {info['ram']} RAM, "
-        f"Python {info['python']}, load average at start {info['load_average_at_start']}"
+        f"Python {info['python']}, code {info['code']}, load average at start "
+        f"{', '.join(f'{x:.1f}' for x in info['load_average_at_start'] or ())}"
     )
     if args.json_out is not None:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)

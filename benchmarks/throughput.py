@@ -15,9 +15,11 @@ repository), then times, each in a fresh process, file in -> JSON Lines out:
   stretch goal of the speed issue.
 
 It prints a Markdown table: posts/s (wall clock of the whole process: start-up, model
-loading, reading, scoring and writing), the ratio to the naive pipeline and the peak
-resident memory (the main process plus its worker processes). The machines are shared,
-so figures vary from run to run: compare the ratios of one run.
+loading, reading, scoring and writing), the ratio to the naive pipeline, the CPU time per
+post (the process and its workers: on a busy machine, where wall clock says little about
+``--jobs``, this still shows what parallelism costs) and the peak resident memory (the
+main process plus its worker processes). The machines are shared, so figures vary from
+run to run: compare the ratios of one run.
 
 Usage::
 
@@ -219,11 +221,15 @@ def _child_fasttext(model_path: str, posts: str, out: str, limit: int) -> None:
 
 def timed(args: list[str], rows: int, out: Path) -> dict:
     """Run this script in a child mode; wall-clock posts/s and peak memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, __file__, *args], capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of the child and of its worker processes (reaped before it exits).
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     report = {}
     for line in proc.stderr.splitlines():
         if line.startswith("{"):
@@ -234,7 +240,12 @@ def timed(args: list[str], rows: int, out: Path) -> dict:
         written = sum(1 for _ in fh)
     if written != rows:
         sys.exit(f"{args}: {written} output rows for {rows} posts")
-    result = {"seconds": seconds, "rate": rows / seconds, "rss_mb": report.get("rss_mb")}
+    result = {
+        "seconds": seconds,
+        "rate": rows / seconds,
+        "cpu_us": cpu / rows * 1e6,
+        "rss_mb": report.get("rss_mb"),
+    }
     print(f"  {args[0][3:]}: {rows:,} posts in {seconds:.1f} s", flush=True)
     return result
 
@@ -245,7 +256,9 @@ def timed(args: list[str], rows: int, out: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", help="shared data directory (default: $AECLF_DATA_DIR)")
-    parser.add_argument("--posts", type=int, default=300_000, help="posts to score (default: 300000)")
+    parser.add_argument(
+        "--posts", type=int, default=300_000, help="posts to score (default: 300000)"
+    )
     parser.add_argument(
         "--naive-posts", type=int, default=50_000,
         help="posts for the naive pipeline, which is slow (default: 50000)",
@@ -284,7 +297,11 @@ def main() -> None:
 
         results = []
         out = tmp / "naive.jsonl"
-        naive = timed(["--_naive", str(tmp / "naive.joblib"), str(posts), str(out), str(naive_n)], naive_n, out)
+        naive = timed(
+            ["--_naive", str(tmp / "naive.joblib"), str(posts), str(out), str(naive_n)],
+            naive_n,
+            out,
+        )
         results.append(("naive sklearn pipeline (TfidfVectorizer + LR)", 1, naive_n, naive))
         for jobs in args.jobs:
             out = tmp / f"score-{jobs}.jsonl"
@@ -305,24 +322,34 @@ def main() -> None:
                     for text, label in zip(texts, labels):
                         fh.write(f"__label__{label} {' '.join(text.split())}\n")
                 ft = fasttext.train_supervised(
-                    str(train), wordNgrams=2, minn=2, maxn=5, epoch=10, verbose=0, seed=SEED, thread=1
+                    str(train), wordNgrams=2, minn=2, maxn=5, epoch=10, verbose=0, seed=SEED,
+                    thread=1,
                 )  # fmt: skip
                 ft.save_model(str(tmp / "ft.bin"))
                 out = tmp / "fasttext.jsonl"
-                run = timed(["--_fasttext", str(tmp / "ft.bin"), str(posts), str(out), str(args.posts)], args.posts, out)
+                run = timed(
+                    ["--_fasttext", str(tmp / "ft.bin"), str(posts), str(out), str(args.posts)],
+                    args.posts,
+                    out,
+                )
                 results.append(("fastText predict, per post (stretch goal)", 1, args.posts, run))
 
         print()
-        print("| pipeline | jobs | posts | seconds | posts/s | vs naive | peak RSS (MB) |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        columns = ["pipeline", "jobs", "posts", "seconds", "posts/s", "vs naive"]
+        print("| " + " | ".join([*columns, "CPU µs/post", "peak RSS (MB)"]) + " |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for name, jobs, n, run in results:
             ratio = run["rate"] / naive["rate"]
             rss = f"{run['rss_mb']:.0f}" if run.get("rss_mb") else "n/a"
             print(
                 f"| {name} | {jobs} | {n:,} | {run['seconds']:.1f} | {run['rate']:,.0f} | "
-                f"{ratio:.1f}x | {rss} |"
+                f"{ratio:.1f}x | {run['cpu_us']:.0f} | {rss} |"
             )
-        print(f"\n{os.cpu_count()} CPUs; wall clock per process, start-up and model loading included.")
+        print(
+            f"\n{os.cpu_count()} CPUs. posts/s: wall clock of the whole process (start-up and "
+            "model loading included). CPU: user + system time of the process and its workers "
+            "per post. Peak RSS: the process plus its workers."
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from arabic_extremism_clf import bulk
 from arabic_extremism_clf.bulk import (
@@ -32,6 +33,7 @@ from arabic_extremism_clf.bulk import (
     score_records,
 )
 from arabic_extremism_clf.cli import main
+from arabic_extremism_clf.features import PostVectorizer
 from arabic_extremism_clf.model import ExtremismClassifier
 from arabic_extremism_clf.persistence import save_model
 from arabic_extremism_clf.preprocess import preprocess
@@ -236,7 +238,9 @@ def test_parquet_reader_numbers_rows_across_parts(tmp_path):
     pq.write_table(pa.table({"text": [POSTS[0], None], "key": [1, 2]}), tmp_path / "a.parquet")
     pq.write_table(pa.table({"text": ["", POSTS[1]], "key": [3, 4]}), tmp_path / "b.parquet")
     records = list(
-        bulk.read_parquet([tmp_path / "a.parquet", tmp_path / "b.parquet"], id_col="key", batch_size=1)
+        bulk.read_parquet(
+            [tmp_path / "a.parquet", tmp_path / "b.parquet"], id_col="key", batch_size=1
+        )
     )
     assert records == [
         Record(1, 1, POSTS[0], None),
@@ -356,6 +360,31 @@ def test_fast_feature_path_is_bit_identical_to_the_reference(model):
         assert np.array_equal(fast.data, reference.data)
 
 
+@pytest.mark.parametrize("sublinear", [True, False])
+@pytest.mark.parametrize("idf_kind", ["plain", "zeros"])
+def test_fast_weighting_is_bit_identical_to_weight(sublinear, idf_kind):
+    """features._weighted_counts == PostVectorizer._weight of the same counts."""
+    from arabic_extremism_clf import features
+
+    rng = np.random.default_rng(0)
+    n_rows, n_cols = 30, 50
+    lengths = rng.integers(0, 40, n_rows)
+    lengths[3] = 0  # an empty row
+    rows = np.repeat(np.arange(n_rows), lengths)
+    cols = rng.integers(0, n_cols, rows.size)
+    idf = rng.uniform(1.0, 5.0, n_cols)
+    if idf_kind == "zeros":
+        idf[::4] = 0.0  # the reference's sparse product drops the zero products
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    vec = PostVectorizer(sublinear_tf=sublinear)
+    reference = vec._weight(features._counts_matrix(indptr, cols, n_rows, n_cols), idf)
+    fast = features._weighted_counts(rows, cols, n_rows, n_cols, idf, sublinear)
+    reference, fast = sp.hstack([reference], format="csr"), sp.hstack([fast], format="csr")
+    assert np.array_equal(fast.indptr, reference.indptr)
+    assert np.array_equal(fast.indices, reference.indices)
+    assert np.array_equal(fast.data, reference.data)
+
+
 @pytest.mark.shared_data
 def test_fast_feature_path_is_bit_identical_on_real_posts(shared_data_dir):
     from arabic_extremism_clf.corpus import load_alfifi, load_saudinewsnet
@@ -395,6 +424,35 @@ def test_writers(model):
     ]
 
 
+def test_batch_writers_write_what_the_row_writers_write():
+    """write_batch formats rows itself (fast); it must match write(batch.rows(...))."""
+    labels = ['a "quoted" {label}', "بطل"]
+    clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=labels[0])
+    clf.fit(SPORT + WEATHER, [labels[0]] * 6 + [labels[1]] * 6)
+    records = [
+        Record(1, 'id "1" {x}', POSTS[0], None, "in/a.txt"),
+        Record(2, 7, None, 'empty "post"'),
+        Record(3, None, POSTS[3], None),
+        Record(4, 3.5, POSTS[1], None),
+        Record(5, ["a", 1], None, "no field\n'text'"),
+    ]
+    (batch,) = bulk.score_batches(records, clf, batch_size=10)
+    for only in (None, labels[0], labels[1]):
+        rows = [
+            r for r in batch.rows(labels)
+            if only is None or "error" in r or r["label"] == only
+        ]  # fmt: skip
+        fast, slow = io.StringIO(newline=""), io.StringIO(newline="")
+        assert JsonlWriter(fast, labels).write_batch(batch, only_label=only) == len(rows)
+        JsonlWriter(slow).write(rows)
+        assert fast.getvalue() == slow.getvalue()
+        assert _jsonl(fast.getvalue()) == rows
+        fast, slow = io.StringIO(newline=""), io.StringIO(newline="")
+        CsvWriter(fast, labels, with_id=True, with_file=True).write_batch(batch, only_label=only)
+        CsvWriter(slow, labels, with_id=True, with_file=True).write(rows)
+        assert fast.getvalue() == slow.getvalue()
+
+
 def test_resume_point_truncates_a_partial_row(tmp_path):
     path = tmp_path / "out.jsonl"
     path.write_bytes(b'{"line": 1}\n{"line": 3}\n{"line": 4, "lab')
@@ -428,9 +486,7 @@ def test_resume_point_csv(tmp_path):
 
 def test_cli_text_file_one_row_per_line(tmp_path, model_dir, model, capsys):
     src = tmp_path / "posts.txt"
-    src.write_bytes(
-        "\n".join(POSTS[:3]).encode() + b"\n\n\xff\xfe\n" + POSTS[3].encode() + b"\n"
-    )
+    src.write_bytes("\n".join(POSTS[:3]).encode() + b"\n\n\xff\xfe\n" + POSTS[3].encode() + b"\n")
     code, out, err = _score([str(src)], model_dir, capsys)
     assert code == 0
     rows = _jsonl(out)
@@ -457,7 +513,9 @@ def _inputs(tmp_path: Path) -> dict[str, tuple[list[str], list]]:
         )
     )
     (tmp_path / "in.tsv").write_bytes(
-        _csv_bytes([["id", "text"], *([i, t if i != "p3" else " "] for i, t in zip(ids, texts))], "\t")
+        _csv_bytes(
+            [["id", "text"], *([i, t if i != "p3" else " "] for i, t in zip(ids, texts))], "\t"
+        )
     )
     jsonl = [json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in zip(ids, texts)]
     jsonl[2] = '{"id": "p3", "text": '
@@ -487,7 +545,13 @@ def test_cli_every_input_format(tmp_path, model_dir, model, capsys):
         rows = _jsonl(out)
         assert [r["line"] for r in rows] == lines, name
         # The malformed JSON line has no readable id; every other bad row keeps its id.
-        assert [r.get("id") for r in rows] == ["p1", "p2", None if name == "in.jsonl" else "p3", "p4", "p5"]
+        assert [r.get("id") for r in rows] == [
+            "p1",
+            "p2",
+            None if name == "in.jsonl" else "p3",
+            "p4",
+            "p5",
+        ]
         assert "error" in rows[2] and "label" not in rows[2], name
         good = [rows[i] for i in (0, 1, 3, 4)]
         assert [r["label"] for r in good] == [p.label for p in expected], name
@@ -504,7 +568,9 @@ def test_cli_jsonl_field_names_and_csv_output(tmp_path, model_dir, model, capsys
     )
     out_path = tmp_path / "out.csv"
     code, _, _ = _score(
-        [str(src), "--text-field", "body", "--id-field", "key", "-o", str(out_path)], model_dir, capsys
+        [str(src), "--text-field", "body", "--id-field", "key", "-o", str(out_path)],
+        model_dir,
+        capsys,
     )
     assert code == 0
     with out_path.open(newline="", encoding="utf-8") as fh:
@@ -573,7 +639,9 @@ def test_cli_resume_after_an_interruption(tmp_path, model_dir, capsys, output_fo
         # An interrupted job: some complete rows, then a partial row.
         out = tmp_path / f"out.{output_format}"
         out.write_bytes(b"".join(lines[:keep]) + lines[keep][: len(lines[keep]) // 2])
-        code, stdout, err = _score([str(src), "-o", str(out), "--resume", *options], model_dir, capsys)
+        code, stdout, err = _score(
+            [str(src), "-o", str(out), "--resume", *options], model_dir, capsys
+        )
         assert code == 0, err
         assert stdout == ""
         assert out.read_bytes() == reference, keep
@@ -621,7 +689,9 @@ def test_cli_refuses_to_overwrite_or_resume_without_a_file(tmp_path, model_dir, 
 
 def test_cli_only_flagged_needs_a_flagged_label(tmp_path, capsys):
     clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=None)
-    directory = save_model(clf.fit(SPORT + WEATHER, ["sport"] * 6 + ["weather"] * 6), tmp_path / "m")
+    directory = save_model(
+        clf.fit(SPORT + WEATHER, ["sport"] * 6 + ["weather"] * 6), tmp_path / "m"
+    )
     src = tmp_path / "posts.txt"
     src.write_text(POSTS[0] + "\n", encoding="utf-8")
     code, _, err = _score([str(src), "--only-flagged"], str(directory), capsys)

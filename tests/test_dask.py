@@ -92,7 +92,9 @@ def test_score_pandas_threshold_prefix_and_clashes(model):
     with pytest.raises(KeyError, match="text_col="):
         score_pandas(df, "body", model)
     empty = score_pandas(df.iloc[:0], model=model)
-    assert len(empty) == 0 and list(empty.columns) == list(prefixed.columns.str.removeprefix("aeclf_"))
+    assert len(empty) == 0 and list(empty.columns) == list(
+        prefixed.columns.str.removeprefix("aeclf_")
+    )
 
 
 def test_score_dataframe_on_a_local_cluster(tmp_path, model):
@@ -100,9 +102,12 @@ def test_score_dataframe_on_a_local_cluster(tmp_path, model):
     path = tmp_path / "posts"
     dd.from_pandas(df, npartitions=10).to_parquet(path, write_index=False)
     local = score_pandas(df, "text", model)
-    with distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         ddf = dd.read_parquet(path)
         assert ddf.npartitions == 10
         scored = score_dataframe(ddf, "text", model)

@@ -94,11 +94,7 @@ def test_stored_notebook_has_no_machine_paths():
     assert not hits, f"machine-specific paths in the stored notebook: {sorted(set(hits))[:5]}"
 
 
-# Executed in the kernel, not in this process; only nbclient/jupyter_client run here, and
-# jupyter_core warns (DeprecationWarning) about its upcoming move to platformdirs when
-# JUPYTER_PLATFORM_DIRS is unset -- harmless, and not ours to fix.
 @pytest.mark.shared_data
-@pytest.mark.filterwarnings("ignore:Jupyter is migrating its paths:DeprecationWarning")
 def test_notebook_executes(shared_data_dir):
     from arabic_extremism_clf.corpus import load_alfifi
 

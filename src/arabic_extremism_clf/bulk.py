@@ -39,9 +39,12 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import IO, Any, BinaryIO, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .model import Prediction
 
 __all__ = [
     "Record",
@@ -196,8 +199,11 @@ def read_text(stream: Iterable[bytes]) -> Iterator[Record]:
 
     Examples
     --------
-    >>> [r.text or r.error for r in read_text([b"one post\\n", b"\\n", b"\\xff\\n"])]
-    ['one post', 'empty post', "undecodable bytes: b'\\\\xff' at byte 1 of the line is not UTF-8 (invalid start byte)"]
+    >>> records = list(read_text([b"one post\\n", b"\\n", b"\\xff\\n"]))
+    >>> [r.text for r in records]
+    ['one post', None, None]
+    >>> records[1].error, records[2].error[:36]
+    ('empty post', "undecodable bytes: b'\\\\xff' at byte 1")
     """
     # One flat loop: this runs once per post.
     number = 0
@@ -282,9 +288,7 @@ def read_jsonl(
         ident = obj.get(id_field) if id_field is not None else None
         if text_field not in obj:
             fields = ", ".join(repr(k) for k in list(obj)[:10]) or "none"
-            yield Record(
-                number, ident, None, f"no field {text_field!r} (the object has: {fields})"
-            )
+            yield Record(number, ident, None, f"no field {text_field!r} (the object has: {fields})")
             continue
         text, error = _check_text(obj[text_field], text_field)
         yield Record(number, ident, text, error)
@@ -393,8 +397,16 @@ def read_delimited(
         elif not row:
             yield Record(start, None, None, "empty line")
         elif len(row) != n_fields:
-            span = f" (the record spans lines {start}-{end}: a quote is not closed)" if end > start else ""
-            ident = row[position[id_col]] if id_col is not None and position[id_col] < len(row) else None
+            span = (
+                f" (the record spans lines {start}-{end}: a quote is not closed)"
+                if end > start
+                else ""
+            )
+            ident = (
+                row[position[id_col]]
+                if id_col is not None and position[id_col] < len(row)
+                else None
+            )
             yield Record(
                 start,
                 ident,
@@ -463,7 +475,9 @@ def read_parquet(
                     f"{option} naming the column"
                 )
         kind = schema.field(text_col).type
-        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)):
+        if not (
+            pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
+        ):
             raise ValueError(
                 f"the Parquet column {text_col!r} has type {kind}, expected strings: pass "
                 "--text-col naming the column that holds the posts"
@@ -615,12 +629,16 @@ def _proba_batches(
         )
         results = parallel(joblib.delayed(_proba_task)(handle, texts) for texts in batches)
         try:
-            yield from results
+            # Not ``yield from``: it would close ``results`` before this ``finally``.
+            for proba in results:
+                yield proba
         finally:
             # Stopped early (e.g. the reader of the output went away): cancelling the
             # tasks still running is intended, not worth joblib's warning.
             with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", "[0-9]+ tasks which were still", UserWarning)
+                warnings.filterwarnings(
+                    "ignore", ".*adjusting the input task iterator", UserWarning
+                )
                 results.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -633,7 +651,7 @@ def score_iter(
     batch_size: int = DEFAULT_BATCH_SIZE,
     threshold: float | None = None,
     n_jobs: int = 1,
-) -> Iterator[Any]:
+) -> Iterator[Prediction]:
     """Score an iterable of posts in batches; one Prediction per post, in input order.
 
     The input is consumed lazily, one batch at a time (with ``n_jobs > 1``, a few
@@ -645,7 +663,7 @@ def score_iter(
         The posts. Any ``str`` is scored, an empty one included.
     model : ExtremismClassifier or None
         A fitted classifier; None loads the shipped model.
-    batch_size : int, default=2000
+    batch_size : int, default=1000
         Posts scored at a time.
     threshold : float or None
         Overrides the model's threshold for the flagged label.
@@ -659,7 +677,10 @@ def score_iter(
     Raises
     ------
     TypeError
-        If ``texts`` is a ``str``, or when an item that is not a ``str`` is reached.
+        If ``texts`` is a ``str`` (at once), or when an item that is not a ``str`` is
+        reached.
+    ValueError
+        For an invalid ``batch_size``, ``threshold`` or ``n_jobs`` (at once).
 
     Examples
     --------
@@ -679,7 +700,12 @@ def score_iter(
         )
     model = _resolve_model(model)
     _check_options(model, batch_size, threshold, n_jobs)
-    batches = _checked_text_batches(texts, batch_size)
+    return _predictions(_checked_text_batches(texts, batch_size), model, threshold, n_jobs)
+
+
+def _predictions(
+    batches: Iterable[list[str]], model: Any, threshold: float | None, n_jobs: int
+) -> Iterator[Prediction]:
     for proba in _proba_batches(batches, model, n_jobs):
         yield from model.predictions_from_proba(proba, threshold=threshold)
 
@@ -781,6 +807,12 @@ def score_batches(
     """
     model = _resolve_model(model)
     _check_options(model, batch_size, threshold, n_jobs)
+    return _scored_batches(records, model, batch_size, threshold, n_jobs)
+
+
+def _scored_batches(
+    records: Iterable[Record], model: Any, batch_size: int, threshold: float | None, n_jobs: int
+) -> Iterator[ScoredBatch]:
     empty = np.zeros((0, len(model.classes_)))
     pending: deque = deque()
     probas = _proba_batches(_record_batches(records, batch_size, pending), model, n_jobs)
@@ -846,10 +878,14 @@ def score_records(
     ['sport', 'empty post']
     """
     model = _resolve_model(model)
-    classes = [str(c) for c in model.classes_]
-    for batch in score_batches(
+    batches = score_batches(
         records, model, batch_size=batch_size, threshold=threshold, n_jobs=n_jobs
-    ):
+    )
+    return _rows_of(batches, [str(c) for c in model.classes_])
+
+
+def _rows_of(batches: Iterable[ScoredBatch], classes: list[str]) -> Iterator[dict[str, Any]]:
+    for batch in batches:
         yield from batch.rows(classes)
 
 
@@ -928,14 +964,18 @@ class JsonlWriter:
             Rows written.
         """
         if self.classes is None:
-            raise ValueError("JsonlWriter.write_batch needs the classes: JsonlWriter(stream, classes)")
+            raise ValueError(
+                "JsonlWriter.write_batch needs the classes: JsonlWriter(stream, classes)"
+            )
         dumps = self._dumps
         labels = batch.labels
         values = batch.proba.tolist()
         quoted = {label: dumps(label) for label in self.classes}
         column = {label: i for i, label in enumerate(self.classes)}
         # '"a": {!r}, "b": {!r}' with the braces of the label texts escaped.
-        scores = ", ".join(dumps(c).replace("{", "{{").replace("}", "}}") + ": {!r}" for c in self.classes)
+        scores = ", ".join(
+            dumps(c).replace("{", "{{").replace("}", "}}") + ": {!r}" for c in self.classes
+        )
         scores_format = scores.format
         lines = []
         append = lines.append
@@ -969,7 +1009,12 @@ class CsvWriter:
     """
 
     def __init__(
-        self, stream: IO[str], classes: Sequence[str], *, with_id: bool = False, with_file: bool = False
+        self,
+        stream: IO[str],
+        classes: Sequence[str],
+        *,
+        with_id: bool = False,
+        with_file: bool = False,
     ) -> None:
         self.stream = stream
         self.classes = [str(c) for c in classes]
@@ -1242,16 +1287,3 @@ class Summary:
         if self.skipped:
             text += f"; {self.skipped:,} rows were already in the output (resumed)"
         return text
-
-    def as_dict(self) -> dict[str, Any]:
-        """The counts as a dict."""
-        seconds = self.seconds
-        return {
-            "rows": self.rows,
-            "flagged": self.flagged,
-            "errors": self.errors,
-            "written": self.written,
-            "skipped": self.skipped,
-            "seconds": seconds,
-            "posts_per_second": self.rows / seconds if seconds > 0 else 0.0,
-        }

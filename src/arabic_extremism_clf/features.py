@@ -8,9 +8,13 @@ blocks, each L2-normalized on its own:
   ``char_wb`` scheme of scikit-learn), where Arabic clitics and stems live.
 
 Vocabulary learning and document frequencies use scikit-learn's ``CountVectorizer``
-and ``TfidfTransformer``. Transforming is done by a fast path that gives the same
-matrix: every distinct token is mapped once to the indices of its character n-grams and
-the result is memoized, because most tokens repeat across posts.
+and ``TfidfTransformer``. Transforming is done by fast paths that give the same
+matrix: :meth:`PostVectorizer.transform_tokens` maps every distinct token once to the
+indices of its character n-grams and memoizes the result, because most tokens repeat
+across posts; :meth:`PostVectorizer.transform` (raw posts) goes further and maps every
+distinct whitespace-separated chunk of a post once to integer token slots, then builds a
+batch's matrix with vectorized numpy (see ``_FastTransform``); its result is bit-identical
+to ``transform_tokens`` of the preprocessed posts.
 """
 
 from __future__ import annotations
@@ -472,20 +476,40 @@ class _FastTransform:
         self.slot_char_start = _Growing(np.int64)
         self.slot_char_count = _Growing(np.int64)
         self.char_indices = _Growing(np.int32)
+        self._n_char_indices = 0
+        self._new_slots()
+
+    def _new_slots(self) -> None:
+        """Start collecting the arrays of new slots (appended to the arrays at once)."""
+        self._pending: tuple[list[int], list[int], list[int], list[int], array.array] = (
+            [], [], [], [], array.array("i"),
+        )  # fmt: skip
 
     def _new_slot(self, token: str) -> int:
         slot = len(self.token_slot)
         self.token_slot[token] = slot
-        self.slot_unigram.extend([self.unigram_index.get(token, -1)])
-        self.slot_bigram_token.extend([self.bigram_token.get(token, -1)])
+        unigram, bigram_token, char_start, char_count, char_indices = self._pending
+        unigram.append(self.unigram_index.get(token, -1))
+        bigram_token.append(self.bigram_token.get(token, -1))
         found: list[int] = []
         if self.char_range is not None:
             get = self.vec.char_vocabulary_.get
             found = [i for i in map(get, char_ngrams(token, self.char_range)) if i is not None]
-        self.slot_char_start.extend([self.char_indices.size])
-        self.slot_char_count.extend([len(found)])
-        self.char_indices.extend(found)
+        char_start.append(self._n_char_indices)
+        char_count.append(len(found))
+        char_indices.extend(found)
+        self._n_char_indices += len(found)
         return slot
+
+    def _append_new_slots(self) -> None:
+        unigram, bigram_token, char_start, char_count, char_indices = self._pending
+        if unigram:
+            self.slot_unigram.extend(unigram)
+            self.slot_bigram_token.extend(bigram_token)
+            self.slot_char_start.extend(char_start)
+            self.slot_char_count.extend(char_count)
+            self.char_indices.extend(np.frombuffer(char_indices, dtype=np.intc))
+            self._new_slots()
 
     def _chunk(self, chunk: str) -> array.array:
         token_slot = self.token_slot
@@ -496,23 +520,34 @@ class _FastTransform:
         self.chunk_slots[chunk] = slots
         return slots
 
-    def _slots(self, docs: list[str]) -> tuple[array.array, list[int], tuple[np.ndarray, ...]]:
-        """The token slots of every post, and the slot arrays they index."""
+    def _slots(self, docs: list[str]) -> tuple[bytes, list[int], tuple[np.ndarray, ...]]:
+        """The token slots of every post (int64 bytes), where each post's slots end,
+        and the slot arrays they index."""
         with self.lock:
-            if len(self.chunk_slots) >= _FAST_MEMO_LIMIT or len(self.token_slot) >= _FAST_MEMO_LIMIT:
+            if max(len(self.chunk_slots), len(self.token_slot)) >= _FAST_MEMO_LIMIT:
                 self._reset()
-            memo = self.chunk_slots
+            memo_get = self.chunk_slots.get
             new_chunk = self._chunk
-            flat = array.array("q")
-            extend = flat.extend
+            pieces: list[array.array] = []
+            add_pieces = pieces.extend
             ends = []
+            total = 0
             for doc in docs:
                 if not isinstance(doc, str):
                     _check_str(doc)
-                for chunk in _prepare(doc):
-                    slots = memo.get(chunk)
-                    extend(new_chunk(chunk) if slots is None else slots)
-                ends.append(len(flat))
+                chunks = _prepare(doc)
+                # The memo lookups of a post in one C-level map; misses are rare.
+                found = list(map(memo_get, chunks))
+                if None in found:
+                    found = [
+                        new_chunk(chunk) if slots is None else slots
+                        for chunk, slots in zip(chunks, found)
+                    ]
+                add_pieces(found)
+                total += sum(map(len, found))
+                ends.append(total)
+            flat = b"".join(pieces)
+            self._append_new_slots()
             arrays = (
                 self.slot_unigram.view(), self.slot_bigram_token.view(),
                 self.slot_char_start.view(), self.slot_char_count.view(),
@@ -522,11 +557,12 @@ class _FastTransform:
 
     def transform(self, docs: list[str]) -> sp.csr_matrix:
         vec = self.vec
-        flat, ends, (unigram, bigram_token, char_start, char_count, char_indices) = self._slots(docs)
+        flat, ends, arrays = self._slots(docs)
+        unigram, bigram_token, char_start, char_count, char_indices = arrays
         n_docs = len(docs)
-        slots = np.frombuffer(flat, dtype=np.int64) if flat else np.zeros(0, dtype=np.int64)
+        slots = np.frombuffer(flat, dtype=np.int64)
         lengths = np.diff(np.asarray([0, *ends], dtype=np.int64))
-        row = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        row = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
         rows, cols = [], []
         if self.unigrams:
             index = unigram[slots]
@@ -558,7 +594,7 @@ class _FastTransform:
             gather = np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, counts)
             blocks.append(
                 _weighted_counts(
-                    np.repeat(row, counts), char_indices[gather].astype(np.int64),
+                    np.repeat(row, counts), char_indices[gather],
                     n_docs, len(vec.char_vocabulary_), vec.char_idf_, vec.sublinear_tf,
                 )
             )  # fmt: skip
@@ -573,34 +609,45 @@ def _weighted_counts(
     Same values, same in-row order: ``_weight`` multiplies the canonical count matrix
     by ``sp.diags(idf)``, whose product lists each row's columns in descending order
     and drops zeros; the L2 normalization then sums each row in that order.
+
+    The occurrences are sorted as ``row * n_cols + (n_cols - 1 - col)`` keys (int32
+    when they fit, which sorts fastest); runs of equal keys are the counts, and the
+    row boundaries are found by binary search instead of dividing every key.
     """
     descending = idf.size > 0
-    dtype = np.int32 if n_rows * max(n_cols, 1) < 2**31 else np.int64
-    flip = (n_cols - 1 - cols) if descending else cols
-    keys = rows.astype(dtype) * dtype(n_cols) + flip.astype(dtype)
+    dtype = np.int32 if (n_rows + 1) * max(n_cols, 1) < 2**31 else np.int64
+    keys = rows.astype(dtype, copy=True)
+    keys *= dtype(n_cols)
+    if descending:
+        keys += dtype(n_cols - 1)
+        keys -= cols.astype(dtype, copy=False)
+    else:
+        keys += cols.astype(dtype, copy=False)
     keys.sort()
     if keys.size:
-        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        data = np.diff(np.append(starts, keys.size)).astype(np.float64)
+        change = np.empty(keys.size, dtype=bool)
+        change[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=change[1:])
+        starts = np.flatnonzero(change)
+        data = np.diff(starts, append=keys.size).astype(np.float64)
         keys = keys[starts]
     else:
         data = np.zeros(0)
-    key_rows = (keys // n_cols).astype(np.int64) if n_cols else keys.astype(np.int64)
-    columns = keys.astype(np.int64) - key_rows * n_cols
+    row_base = np.arange(n_rows + 1, dtype=dtype) * dtype(n_cols)
+    indptr = np.searchsorted(keys, row_base)
+    columns = keys - np.repeat(row_base[:-1], np.diff(indptr))
     if descending:
-        columns = (n_cols - 1) - columns
+        np.subtract(dtype(n_cols - 1), columns, out=columns)
     if sublinear:
         np.log(data, data)
         data += 1.0
     if descending:
         data *= idf[columns]
         nonzero = data != 0
-        if not nonzero.all():
-            data, columns, key_rows = data[nonzero], columns[nonzero], key_rows[nonzero]
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(key_rows, minlength=n_rows), out=indptr[1:])
+        if not nonzero.all():  # the product drops zeros: so must this
+            kept = np.cumsum(np.concatenate(([0], nonzero)))
+            data, columns, indptr = data[nonzero], columns[nonzero], kept[indptr]
     matrix = sp.csr_matrix((data, columns, indptr), shape=(n_rows, n_cols))
     if not descending:
         matrix.has_canonical_format = True
     return l2_normalize(matrix, copy=False)
-

@@ -68,6 +68,8 @@ SAMPLES = {
     "dangerous-speech": 2_000,
 }
 SEED = 20150721
+#: Whether the default recipe trains on the project's authored hard negatives.
+USE_AUTHORED_NEGATIVES = True
 #: Hyper-parameters of the default recipe's estimator.
 DEFAULT_PARAMS: dict = {"C": 10.0}
 
@@ -96,6 +98,10 @@ class TrainingSet:
     heldout: dict[str, Corpus]
     files: list[Path] = field(default_factory=list)
     recipe: dict = field(default_factory=dict)
+
+    def weights(self, corpus: Corpus) -> np.ndarray | None:
+        """Sample weights of the rows of ``corpus`` (a part of ``train``) by the recipe."""
+        return recipe_weights(corpus, self.recipe.get("weights"))
 
 
 def _sample(corpus: Corpus, n: int, rng: np.random.Generator) -> tuple[Corpus, Corpus]:
@@ -128,6 +134,21 @@ def _files(root: Path) -> list[Path]:
     return files
 
 
+def authored_corpus() -> Corpus:
+    """The project's authored training negatives (:mod:`arabic_extremism_clf.authored_negatives`)."""
+    from .authored_negatives import POSTS
+
+    n = len(POSTS)
+    return Corpus(
+        texts=tuple(post.text for post in POSTS),
+        labels=(NOT_PROMOTIONAL,) * n,
+        sources=("authored",) * n,
+        groups=tuple(f"authored:{i}" for i in range(n)),
+        ids=tuple(f"authored-{i}" for i in range(n)),
+        meta=tuple({"category": post.category} for post in POSTS),
+    )
+
+
 def functional_corpus() -> Corpus:
     """The project's functional table of news, counter-speech and religious lines."""
     from .functional import CASES
@@ -154,6 +175,44 @@ LOADED_TERMS = re.compile(
 def _loaded_mask(corpus: Corpus) -> np.ndarray:
     """Rows whose normalized text contains one of :data:`LOADED_TERMS`."""
     return np.array([bool(LOADED_TERMS.search(normalize(t))) for t in corpus.texts], dtype=bool)
+
+
+#: Sample weights of the default recipe. The 1,000 positives weigh 1 each (times the
+#: balanced class weight); ``cv_negative``: each Alfifi negative (the in-distribution
+#: negatives); ``hard``: each other negative that contains a :data:`LOADED_TERMS` word
+#: (reporting, counter-speech, religion: the negatives that matter most); the other
+#: negatives share ``rest_total`` between them, so that their sheer number does not
+#: drown the rest.
+DEFAULT_WEIGHTS = {"cv_negative": 5.0, "hard": 1.0, "rest_total": 2000.0}
+
+
+def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
+    """Per-row sample weights of a recipe (None: all rows weigh 1).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Rows of a recipe's training set; Alfifi rows are recognised by their source.
+    weights : dict or None
+        ``{"cv_negative", "hard", "rest_total"}`` as in :data:`DEFAULT_WEIGHTS`.
+
+    Returns
+    -------
+    ndarray of float or None
+    """
+    if not weights:
+        return None
+    sources = np.asarray(corpus.sources, dtype=object)
+    labels = np.asarray(corpus.labels, dtype=object)
+    in_cv = sources == "alfifi"
+    hard = ~in_cv & (_loaded_mask(corpus) | (sources == "authored"))
+    rest = ~in_cv & ~hard
+    out = np.ones(len(corpus))
+    out[in_cv & (labels != PROMOTIONAL)] = weights["cv_negative"]
+    out[hard] = weights["hard"]
+    if rest.any():
+        out[rest] = weights["rest_total"] / rest.sum()
+    return out
 
 
 def _relabel_source(corpus: Corpus, source: str) -> Corpus:
@@ -215,9 +274,10 @@ def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> Trai
         offensive_test.append(rest)
     offensive_test += [C.load_osact2020(root, "dev"), C.load_osact2022(root, "dev")]
 
-    others = Corpus.concat(
-        [news_lead_train, news_sent_train, other_train, asnd_train, *offensive_train]
-    )
+    parts = [news_lead_train, news_sent_train, other_train, asnd_train, *offensive_train]
+    if USE_AUTHORED_NEGATIVES:
+        parts.append(authored_corpus())
+    others = Corpus.concat(parts)
     train = Corpus.concat([alfifi, others])
     heldout = {
         "news_isis_heldout_days": Corpus.concat([news_lead_test, news_sent_test]),
@@ -233,6 +293,8 @@ def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> Trai
         "seed": SEED,
         "heldout_dates": sorted(heldout_dates),
         "samples": dict(SAMPLES),
+        "weights": dict(DEFAULT_WEIGHTS),
+        "authored_negatives": USE_AUTHORED_NEGATIVES,
         "train_sizes": _sizes(train),
         "heldout_sizes": {name: len(c) for name, c in heldout.items()},
         "description": __doc__.split("\n\n")[1].strip(),
@@ -263,6 +325,7 @@ def grouped_cross_val_proba(
     n_splits: int = 5,
     random_state: int = 0,
     on_fold: Callable[[int, float], None] | None = None,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold probabilities on ``cv_corpus``, near-duplicates kept on one side.
 
@@ -279,6 +342,8 @@ def grouped_cross_val_proba(
     random_state : int, default=0
     on_fold : callable or None
         Called with (fold number, fold accuracy at the estimator's threshold).
+    sample_weight : array or None
+        Weights of the rows of ``cv_corpus`` followed by those of ``always_train``.
 
     Returns
     -------
@@ -290,12 +355,24 @@ def grouped_cross_val_proba(
     groups = np.asarray(cv_corpus.groups, dtype=object)
     extra_texts = list(always_train.texts) if always_train is not None else []
     extra_labels = list(always_train.labels) if always_train is not None else []
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        cv_weight, extra_weight = sample_weight[: len(texts)], sample_weight[len(texts) :]
+        if len(extra_weight) != len(extra_texts):
+            raise ValueError(
+                "sample_weight must hold one weight per row of cv_corpus then always_train"
+            )
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
     proba = None
     classes = None
     for fold, (train, test) in enumerate(folds.split(texts, labels, groups)):
+        fold_weight = None
+        if sample_weight is not None:
+            fold_weight = np.concatenate([cv_weight[train], extra_weight])
         model = clone(estimator).fit(
-            list(texts[train]) + extra_texts, list(labels[train]) + extra_labels
+            list(texts[train]) + extra_texts,
+            list(labels[train]) + extra_labels,
+            sample_weight=fold_weight,
         )
         fold_proba = model.predict_proba(list(texts[test]))
         if proba is None:
@@ -462,8 +539,9 @@ def train_default(
     others = ts.train.subset([i for i, row_id in enumerate(ts.train.ids) if row_id not in cv_ids])
     metrics: dict = {}
     if cv:
+        weights = ts.weights(Corpus.concat([ts.cv_corpus, others]))
         proba, classes = grouped_cross_val_proba(
-            estimator, ts.cv_corpus, others, n_splits=cv, on_fold=on_fold
+            estimator, ts.cv_corpus, others, n_splits=cv, on_fold=on_fold, sample_weight=weights
         )
         labels = list(ts.cv_corpus.labels)
         if choose_threshold:
@@ -478,7 +556,9 @@ def train_default(
             labels, proba, list(classes), flagged_label=estimator.flagged_label,
             threshold=estimator.threshold, sources=list(ts.cv_corpus.sources),
         )
-    model = clone(estimator).fit(list(ts.train.texts), list(ts.train.labels))
+    model = clone(estimator).fit(
+        list(ts.train.texts), list(ts.train.labels), sample_weight=ts.weights(ts.train)
+    )
     metrics["heldout"] = heldout_report(model, ts.heldout)
     if cv:
         metrics["ranking"] = _ranking_auc(model, ts, proba, classes)

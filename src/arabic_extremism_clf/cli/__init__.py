@@ -52,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="aeclf: %(levelname)s: %(message)s", stream=sys.stderr)
     try:
         return int(args.run(args))
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error
+        return 0
     except (AeclfError, OSError, ValueError, TypeError) as exc:
         print(f"aeclf {args.command}: error: {exc}", file=sys.stderr)
         if args.verbose:
@@ -60,5 +62,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"aeclf {args.command}: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0

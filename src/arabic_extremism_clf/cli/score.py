@@ -137,7 +137,9 @@ def _parquet_parts(path: Path) -> list[Path]:
         key=lambda p: _natural_key(p.relative_to(path)),
     )
     if not parts:
-        raise ValueError(f"{path}: a directory without .parquet files; give files or a Parquet data set")
+        raise ValueError(
+            f"{path}: a directory without .parquet files; give files or a Parquet data set"
+        )
     return parts
 
 
@@ -155,7 +157,9 @@ def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[bulk
     fmt = _format_of(name, args.format)
     options: dict[str, Any] = {"text_col": args.text_col, "id_col": args.id_col}
     if fmt == "text" and args.id_col is not None:
-        raise ValueError("plain-text input has no ids: --id-col needs csv, tsv, jsonl or parquet input")
+        raise ValueError(
+            "plain-text input has no ids: --id-col needs csv, tsv, jsonl or parquet input"
+        )
     if fmt in ("csv", "tsv"):
         options["quoting"] = args.quoting
     if fmt == "text":
@@ -225,10 +229,13 @@ def _check_output(args: argparse.Namespace) -> None:
             raise ValueError("--resume needs -o FILE: the output to continue")
         return
     path = Path(args.output)
-    if args.output in args.inputs or (path.exists() and any(
-        name != "-" and Path(name).exists() and Path(name).resolve() == path.resolve()
-        for name in args.inputs
-    )):
+    if args.output in args.inputs or (
+        path.exists()
+        and any(
+            name != "-" and Path(name).exists() and Path(name).resolve() == path.resolve()
+            for name in args.inputs
+        )
+    ):
         raise ValueError(f"{path} is both an input and the output")
     if args.resume and args.overwrite:
         raise ValueError("--resume keeps the output file and --overwrite replaces it: choose one")
@@ -281,7 +288,9 @@ def run(args: argparse.Namespace) -> int:
             else:
                 writer = bulk.JsonlWriter(stream, classes)
             bar = stack.enter_context(_progress(args))
-            _score_inputs(args, model, writer, stream, summary, point, with_file, flagged_label, bar)
+            _score_inputs(
+                args, model, writer, stream, summary, point, with_file, flagged_label, bar
+            )
     except BrokenPipeError:
         # The reader of stdout went away (e.g. `| head`): stop quietly.
         with contextlib.suppress(OSError):
@@ -303,8 +312,13 @@ def _progress(args: argparse.Namespace) -> Any:
 
     enabled = args.progress and sys.stderr.isatty()
     return tqdm(
-        desc="scoring", unit=" posts", unit_scale=True, file=sys.stderr, disable=not enabled,
-        mininterval=0.5, dynamic_ncols=True,
+        desc="scoring",
+        unit=" posts",
+        unit_scale=True,
+        file=sys.stderr,
+        disable=not enabled,
+        mininterval=0.5,
+        dynamic_ncols=True,
     )
 
 
