@@ -68,6 +68,9 @@ SAMPLES = {
     "dangerous-speech": 2_000,
 }
 SEED = 20150721
+#: Highest out-of-fold flag rate on the religious Alfifi negatives that the default
+#: recipe's threshold may have.
+MAX_RELIGIOUS_FPR = 0.02
 #: Whether the default recipe trains on the project's authored hard negatives.
 USE_AUTHORED_NEGATIVES = True
 #: Hyper-parameters of the default recipe's estimator.
@@ -545,10 +548,18 @@ def train_default(
         )
         labels = list(ts.cv_corpus.labels)
         if choose_threshold:
-            threshold, sweep = best_macro_f1_threshold(labels, proba, list(classes), estimator.flagged_label)
+            religious = np.array([bool(m.get("religious")) for m in ts.cv_corpus.meta])
+            threshold, sweep = best_macro_f1_threshold(
+                labels, proba, list(classes), estimator.flagged_label,
+                guard=religious, max_guard_rate=MAX_RELIGIOUS_FPR,
+            )
             estimator = clone(estimator).set_params(threshold=threshold)
             metrics["threshold_selection"] = {
-                "method": "maximize macro-F1 on grouped out-of-fold probabilities",
+                "method": (
+                    "maximize macro-F1 on grouped out-of-fold probabilities, among thresholds "
+                    "that flag at most "
+                    f"{MAX_RELIGIOUS_FPR:.0%} of the religious posts among the negatives"
+                ),
                 "threshold": threshold,
                 "sweep": sweep,
             }
@@ -567,17 +578,36 @@ def train_default(
 
 
 def best_macro_f1_threshold(
-    labels: list[str], proba: np.ndarray, classes: list[str], flagged_label: str
+    labels: list[str],
+    proba: np.ndarray,
+    classes: list[str],
+    flagged_label: str,
+    *,
+    guard: np.ndarray | None = None,
+    max_guard_rate: float = 1.0,
 ) -> tuple[float, list[dict]]:
     """The flagged label's threshold (on a 0.05 grid) with the best macro-F1.
 
-    Ties go to the higher threshold (fewer flags).
+    Ties go to the higher threshold (fewer flags). With ``guard``, only thresholds
+    that flag at most ``max_guard_rate`` of the guarded negatives are eligible (the
+    default recipe guards the religious posts among the negatives: over-flagging
+    ordinary religious speech is the failure this library must avoid).
+
+    Parameters
+    ----------
+    labels : list of str
+    proba : ndarray of shape (n_posts, n_classes)
+    classes : list of str
+    flagged_label : str
+    guard : ndarray of bool or None
+        Rows whose negatives' flag rate is capped.
+    max_guard_rate : float, default=1.0
 
     Returns
     -------
     threshold : float
     sweep : list of dict
-        ``{"threshold", "macro_f1"}`` for every grid point.
+        ``{"threshold", "macro_f1", "guard_flag_rate"}`` for every grid point.
     """
     from sklearn.metrics import f1_score
 
@@ -585,11 +615,21 @@ def best_macro_f1_threshold(
     others = proba.copy()
     others[:, column] = -1.0
     fallback = np.asarray(classes, dtype=object)[np.argmax(others, axis=1)]
+    guarded = None
+    if guard is not None:
+        guarded = np.asarray(guard, dtype=bool) & (np.asarray(labels, dtype=object) != flagged_label)
     sweep = []
     for threshold in np.round(np.arange(0.05, 0.951, 0.05), 2):
-        predicted = np.where(proba[:, column] >= threshold, flagged_label, fallback)
-        sweep.append({"threshold": float(threshold), "macro_f1": float(f1_score(labels, predicted, average="macro"))})
-    best = max(sweep, key=lambda row: (round(row["macro_f1"], 6), row["threshold"]))
+        flagged = proba[:, column] >= threshold
+        predicted = np.where(flagged, flagged_label, fallback)
+        row = {
+            "threshold": float(threshold),
+            "macro_f1": float(f1_score(labels, predicted, average="macro")),
+            "guard_flag_rate": float(flagged[guarded].mean()) if guarded is not None and guarded.any() else None,
+        }
+        sweep.append(row)
+    eligible = [r for r in sweep if r["guard_flag_rate"] is None or r["guard_flag_rate"] <= max_guard_rate]
+    best = max(eligible or sweep, key=lambda row: (round(row["macro_f1"], 6), row["threshold"]))
     return best["threshold"], sweep
 
 
