@@ -152,6 +152,7 @@ METHODS: dict[str, Callable[[str], list[str]]] = {
 
 def clear_memo() -> None:
     _pp._OPTIONS.clear()
+    _pp._TOKENIZE_MEMO.clear()
 
 
 def timed_pass(func: Callable[[str], list[str]], posts: list[str]) -> float:

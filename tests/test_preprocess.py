@@ -250,6 +250,7 @@ def test_camel_step_is_called(
 @pytest.mark.parametrize("func", [tokenize, preprocess], ids=["tokenize", "preprocess"])
 def test_camel_tokenizer_is_called(monkeypatch: pytest.MonkeyPatch, func) -> None:
     monkeypatch.setattr(pp, "_OPTIONS", {})
+    monkeypatch.setattr(pp, "_TOKENIZE_MEMO", {})
     spy = mock.Mock(wraps=pp.simple_word_tokenize)
     monkeypatch.setattr(pp, "simple_word_tokenize", spy)
     assert func("السلام عليكم، كيف الحال؟") == ["السلام", "عليكم", "،", "كيف", "الحال", "؟"]

@@ -409,7 +409,22 @@ def tokenize(text: str) -> list[str]:
     ['السلام', 'عليكم', '،', 'كيف', 'الحال', '؟']
     """
     _check_str(text)
-    return simple_word_tokenize(text)
+    # simple_word_tokenize never joins across white space, so the tokens of a post are
+    # the tokens of its chunks, and each distinct chunk is tokenized once.
+    memo = _TOKENIZE_MEMO
+    out: list[str] = []
+    for chunk in text.split():
+        tokens = memo.get(chunk)
+        if tokens is None:
+            tokens = tuple(simple_word_tokenize(chunk))
+            if len(memo) >= CACHE_SIZE:
+                memo.clear()
+            memo[chunk] = tokens
+        out.extend(tokens)
+    return out
+
+
+_TOKENIZE_MEMO: dict[str, tuple[str, ...]] = {}
 
 
 def preprocess(text: str, **options: bool) -> list[str]:
