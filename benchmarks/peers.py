@@ -511,7 +511,8 @@ def markdown_tables(results: list[dict], folds: int) -> str:
             "The threshold is chosen on the same out-of-fold scores it is read on "
             "(0.05 grid), so the macro-F1 here is optimistic.",
             "",
-            "| system | threshold | CV macro-F1 | CV precision | CV recall | CV ROC AUC | CV PR AUC | "
+            "| system | threshold | CV macro-F1 | CV precision | CV recall | CV ROC AUC "
+            "| CV PR AUC | "
             + " | ".join(_heldout_header(results))
             + " |",
             "|---" * (7 + len(FPR_SETS)) + "|",
@@ -548,7 +549,10 @@ def machine() -> dict:
     except OSError:
         pass
     packages = {}
-    for pkg in ("arabic-extremism-clf", "scikit-learn", "numpy", "scipy", "camel-tools", "fasttext-wheel"):
+    names = (
+        "arabic-extremism-clf", "scikit-learn", "numpy", "scipy", "camel-tools", "fasttext-wheel"
+    )
+    for pkg in names:
         try:
             packages[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -582,8 +586,12 @@ def machine() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", default=None, help="shared data directory (default: AECLF_DATA_DIR)")
-    parser.add_argument("--folds", type=int, default=None, help="grouped CV folds (default 5; 2 with --quick)")
+    parser.add_argument(
+        "--data-dir", default=None, help="shared data directory (default: AECLF_DATA_DIR)"
+    )
+    parser.add_argument(
+        "--folds", type=int, default=None, help="grouped CV folds (default 5; 2 with --quick)"
+    )
     parser.add_argument(
         "--systems",
         default=",".join(SYSTEMS),
@@ -596,14 +604,17 @@ def main(argv: list[str] | None = None) -> int:
         help="smoke run: 2 folds, 5,000 of the other training negatives, 1,000 posts per "
         "held-out set (figures not comparable to a full run)",
     )
-    parser.add_argument("--json-out", type=Path, default=None, help="also write every figure as JSON")
+    parser.add_argument(
+        "--json-out", type=Path, default=None, help="also write every figure as JSON"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
 
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = [s for s in systems if s not in SYSTEMS + EXTRA_SYSTEMS]
     if unknown or not systems:
-        parser.error(f"unknown system(s) {unknown}; choose from {', '.join(SYSTEMS + EXTRA_SYSTEMS)}")
+        choices = ", ".join(SYSTEMS + EXTRA_SYSTEMS)
+        parser.error(f"unknown system(s) {unknown}; choose from {choices}")
     folds = args.folds if args.folds is not None else (2 if args.quick else 5)
 
     info = machine()
@@ -642,7 +653,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json_out is not None:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         payload = {
-            "command": " ".join(["python", "benchmarks/peers.py", *(argv if argv is not None else sys.argv[1:])]),
+            "command": " ".join(
+                ["python", "benchmarks/peers.py", *(argv if argv is not None else sys.argv[1:])]
+            ),
             "folds": folds,
             "quick": args.quick,
             "recipe": ts.recipe.get("name"),
@@ -651,7 +664,8 @@ def main(argv: list[str] | None = None) -> int:
             "keywords": list(KEYWORDS),
             "results": results,
         }
-        args.json_out.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+        text = json.dumps(payload, indent=2, ensure_ascii=False)
+        args.json_out.write_text(text, encoding="utf-8")
     return 0
 
 

@@ -60,21 +60,29 @@ def _output_text(output) -> str:
     if output.get("output_type") == "stream":
         return output.get("text", "")
     data = output.get("data", {})
-    return "\n".join(str(data[key]) for key in ("text/plain", "text/markdown", "text/html") if key in data)
+    kinds = ("text/plain", "text/markdown", "text/html")
+    return "\n".join(str(data[key]) for key in kinds if key in data)
 
 
 def _check_outputs(nb) -> None:
     """No error output, no stderr, and the figures and tables are there."""
     errors = [o for o in _outputs(nb) if o.get("output_type") == "error"]
     assert not errors, "cell errors: " + "; ".join(f"{o['ename']}: {o['evalue']}" for o in errors)
-    stderr = [o["text"] for o in _outputs(nb) if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+    stderr = [
+        o["text"]
+        for o in _outputs(nb)
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    ]
     assert not stderr, f"cells wrote to stderr (warnings?): {stderr[:3]}"
     unexecuted = [c.source[:60] for c in nb.cells if c.cell_type == "code" and not c.get("outputs")]
     assert not unexecuted, f"code cells without output: {unexecuted}"
     figures = sum("image/png" in o.get("data", {}) for o in _outputs(nb))
     assert figures >= MIN_FIGURES, f"expected at least {MIN_FIGURES} figures, found {figures}"
     text = "\n".join(_output_text(o) for o in _outputs(nb))
-    for expected in ("news_isis_heldout_days", "asnd_dev", "flagged at 0.5", "macro F1", "w:", "c:"):
+    expected_texts = (
+        "news_isis_heldout_days", "asnd_dev", "flagged at 0.5", "macro F1", "w:", "c:"
+    )
+    for expected in expected_texts:
         assert expected in text, f"{expected!r} missing from the notebook's outputs"
 
 
@@ -114,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="save the executed notebook in place")
     parser.add_argument(
         "--data-dir",
-        default=os.environ.get("AECLF_DATA_DIR") or str(Path(__file__).resolve().parents[2] / "shared" / "data"),
+        default=os.environ.get("AECLF_DATA_DIR")
+        or str(Path(__file__).resolve().parents[2] / "shared" / "data"),
         help="shared data directory (default: AECLF_DATA_DIR, else ../shared/data)",
     )
     args = parser.parse_args(argv)

@@ -43,6 +43,8 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 import numpy as np
 
+from .corpus import _json_type
+
 if TYPE_CHECKING:
     from .model import Prediction
 
@@ -222,20 +224,6 @@ def read_text(stream: Iterable[bytes]) -> Iterator[Record]:
             yield Record(number, None, None, "empty post")
         else:
             yield Record(number, None, text, None)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return "a string"
 
 
 def _check_text(value: Any, name: str) -> tuple[str | None, str | None]:

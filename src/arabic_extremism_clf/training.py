@@ -369,13 +369,11 @@ def grouped_cross_val_proba(
     proba = None
     classes = None
     for fold, (train, test) in enumerate(folds.split(texts, labels, groups)):
-        fold_weight = None
-        if sample_weight is not None:
-            fold_weight = np.concatenate([cv_weight[train], extra_weight])
+        fit_params = {}
+        if sample_weight is not None:  # only then: any estimator without it still works
+            fit_params["sample_weight"] = np.concatenate([cv_weight[train], extra_weight])
         model = clone(estimator).fit(
-            list(texts[train]) + extra_texts,
-            list(labels[train]) + extra_labels,
-            sample_weight=fold_weight,
+            list(texts[train]) + extra_texts, list(labels[train]) + extra_labels, **fit_params
         )
         fold_proba = model.predict_proba(list(texts[test]))
         if proba is None:
