@@ -266,13 +266,13 @@ def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> Trai
 
     asnd_train = C.load_asnd(root, "train")
     offensive_train, offensive_test = [], []
-    for name, loader in (
-        ("osact2020", lambda: C.load_osact2020(root, "train")),
-        ("osact2022", lambda: C.load_osact2022(root, "train")),
-        ("l-hsab", lambda: C.load_lhsab(root)),
-        ("dangerous-speech", lambda: C.load_dangerous_speech(root)),
+    for name, loaded in (
+        ("osact2020", C.load_osact2020(root, "train")),
+        ("osact2022", C.load_osact2022(root, "train")),
+        ("l-hsab", C.load_lhsab(root)),
+        ("dangerous-speech", C.load_dangerous_speech(root)),
     ):
-        sample, rest = _sample(loader(), SAMPLES[name], rng)
+        sample, rest = _sample(loaded, SAMPLES[name], rng)
         offensive_train.append(sample)
         offensive_test.append(rest)
     offensive_test += [C.load_osact2020(root, "dev"), C.load_osact2022(root, "dev")]

@@ -8,7 +8,6 @@ import logging
 import sys
 
 from ..corpus import Corpus, read_corpus
-from ..errors import AeclfError
 from ..model import ExtremismClassifier
 
 log = logging.getLogger(__name__)
@@ -90,5 +89,3 @@ def _fold_logger():
 
     return on_fold
 
-
-__all__ = ["add_parser", "run", "AeclfError"]
