@@ -38,22 +38,8 @@ from arabic_extremism_clf.model import ExtremismClassifier
 from arabic_extremism_clf.persistence import save_model
 from arabic_extremism_clf.preprocess import preprocess
 
-SPORT = [
-    "فاز الفريق بالمباراة",
-    "سجل اللاعب هدفا رائعا في المباراة",
-    "الفريق بطل الدوري",
-    "المدرب يختار اللاعبين للمباراة",
-    "الجمهور يشجع الفريق في الملعب",
-    "هدف اللاعب في الدقيقة الأخيرة",
-]
-WEATHER = [
-    "طقس ممطر اليوم",
-    "درجات الحرارة مرتفعة اليوم",
-    "رياح قوية وغيوم كثيفة",
-    "أمطار غزيرة في المساء",
-    "الجو بارد والسماء غائمة",
-    "توقعات الطقس رياح وأمطار",
-]
+from toy_corpus import SPORT, WEATHER
+
 # Unseen posts: sport and weather words mixed, numbers, Latin text, an emoji, a URL.
 POSTS = [
     "الفريق فاز بالمباراة والهدف",

@@ -23,30 +23,8 @@ from arabic_extremism_clf.features import char_ngrams, word_ngrams
 from arabic_extremism_clf.model import Contribution, ExtremismClassifier, Prediction
 from arabic_extremism_clf.preprocess import preprocess
 
-SPORT = [
-    "فاز الفريق بالمباراة",
-    "سجل اللاعب هدفا رائعا في المباراة",
-    "الفريق بطل الدوري",
-    "المدرب يختار اللاعبين للمباراة",
-    "الجمهور يشجع الفريق في الملعب",
-    "هدف اللاعب في الدقيقة الأخيرة",
-]
-WEATHER = [
-    "طقس ممطر اليوم",
-    "درجات الحرارة مرتفعة اليوم",
-    "رياح قوية وغيوم كثيفة",
-    "أمطار غزيرة في المساء",
-    "الجو بارد والسماء غائمة",
-    "توقعات الطقس رياح وأمطار",
-]
-COOKING = [
-    "اطبخ الأرز مع الدجاج",
-    "أضف الملح والفلفل إلى الصلصة",
-    "الفرن ساخن لخبز الكعكة",
-    "وصفة الحساء بالخضار",
-    "قطع البصل والطماطم للصلصة",
-    "اخلط الدقيق والسكر في الفرن",
-]
+from toy_corpus import COOKING, SPORT, WEATHER
+
 BINARY_X = SPORT + WEATHER
 BINARY_Y = ["sport"] * len(SPORT) + ["weather"] * len(WEATHER)
 MULTI_X = SPORT + WEATHER + COOKING
