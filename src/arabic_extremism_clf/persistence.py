@@ -126,9 +126,10 @@ def _default_candidates() -> list[Path]:
 def default_model_path() -> Path:
     """The directory of the shipped default model.
 
-    Looked for first inside the installed package (``arabic_extremism_clf/models/default``),
-    then in the source checkout the package was installed from (``<repo>/models/default``,
-    which is where an editable install finds it).
+    Looked for first inside the installed package (``arabic_extremism_clf/models/default``,
+    where the build copies the checkout's ``models/default``, so a wheel or a regular
+    install carries it), then in the source checkout the package was installed from
+    (``<repo>/models/default``, which is where an editable install finds it).
 
     Returns
     -------
