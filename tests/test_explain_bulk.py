@@ -65,6 +65,20 @@ def _score(args: list[str], model_dir: str, capsys) -> tuple[int, str, str]:
 # --- the model's batch form ------------------------------------------------------------
 
 
+def _reference(model: ExtremismClassifier, post: str, label: str, top: int) -> list[list]:
+    """The top n-grams of one post, the slow obvious way."""
+    row = model.vectorizer_.transform([post]).tocoo()
+    names = model.vectorizer_.get_feature_names_out()
+    k = list(model.classes_).index(label)
+    if model.coef_.shape[0] == 1:
+        coef = model.coef_[0] if k == 1 else -model.coef_[0]
+    else:
+        coef = model.coef_[k]
+    items = [(names[c], float(v * coef[c]), c) for c, v in zip(row.col, row.data)]
+    items.sort(key=lambda item: (-abs(item[1]), item[2]))
+    return [[name, weight] for name, weight, _ in items[:top]]
+
+
 @pytest.mark.parametrize("which", ["binary", "multi"])
 @pytest.mark.parametrize("top", [1, 3, 10**6])
 def test_explanations_from_features_match_explain(request, which, top):
@@ -72,6 +86,9 @@ def test_explanations_from_features_match_explain(request, which, top):
     features = model.vectorizer_.transform(POSTS)
     for label in model.classes_:
         batch = model.explanations_from_features(features, [label] * len(POSTS), top=top)
+        assert [_pairs(ngrams) for ngrams in batch] == [
+            _reference(model, post, label, top) for post in POSTS
+        ]
         assert batch == [model.explain(post, label=label, top=top) for post in POSTS]
     mixed = [model.classes_[i % len(model.classes_)] for i in range(len(POSTS))]
     batch = model.explanations_from_features(features, mixed, top=top)
