@@ -11,7 +11,8 @@ The pieces, each usable on its own:
   :class:`~arabic_extremism_clf.model.Prediction` per post; :func:`score_records` scores
   records and yields one output row (a dict) per record, error rows included. Both
   work in batches, so memory stays bounded whatever the input size, and both keep the
-  input order, also with ``n_jobs > 1`` worker processes.
+  input order, also with ``n_jobs > 1`` worker processes. With ``explain=True`` each
+  scored row also carries the ``top`` n-grams that pushed its score most (slower).
 * **writers** (:class:`JsonlWriter`, :class:`CsvWriter`) write output rows, and
   :func:`resume_point` finds where an interrupted output file stopped, so that a job
   can continue into it without repeating or skipping a row.
@@ -46,7 +47,7 @@ import numpy as np
 from .corpus import _json_type
 
 if TYPE_CHECKING:
-    from .model import Prediction
+    from .model import Contribution, Prediction
 
 __all__ = [
     "Record",
@@ -543,9 +544,13 @@ def _batched(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def _check_options(model: Any, batch_size: int, threshold: float | None, n_jobs: int) -> None:
+def _check_options(
+    model: Any, batch_size: int, threshold: float | None, n_jobs: int, top: int = 1
+) -> None:
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    if not isinstance(top, int) or isinstance(top, bool) or top < 1:
+        raise ValueError(f"top must be a positive int, got {top!r}")
     if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
         raise ValueError(f"n_jobs must be a positive int or -1 (all cores), got {n_jobs!r}")
     if threshold is not None:
@@ -588,18 +593,54 @@ class _ModelHandle:
             return model
 
 
-def _proba_task(handle: _ModelHandle, texts: list[str]) -> np.ndarray:
-    """Worker side: the probabilities of a batch of posts."""
-    return handle.get().predict_proba(texts)
+#: The explanations of a batch: per scored post, the explained label and its n-grams.
+_Explanations = list[tuple[str, list["Contribution"]]]
+
+
+def _explained(
+    model: Any, texts: Sequence[str], threshold: float | None, top: int
+) -> tuple[np.ndarray, _Explanations]:
+    """The probabilities of a batch of posts and their explanations, vectorized once.
+
+    The explained label is the flagged label when the model has one (as in the HTTP
+    service), else the predicted label.
+    """
+    features = model.vectorizer_.transform(list(texts))
+    proba = model.proba_from_features(features)
+    flagged = model.flagged_index_
+    if flagged is None:
+        labels = model.labels_from_proba(proba, threshold).tolist()
+    else:
+        labels = [str(model.classes_[flagged])] * len(texts)
+    ngrams = model.explanations_from_features(features, labels, top=top)
+    return proba, list(zip(labels, ngrams))
+
+
+def _proba_task(
+    handle: _ModelHandle, texts: list[str], explain: tuple[float | None, int] | None = None
+) -> np.ndarray | tuple[np.ndarray, _Explanations]:
+    """Worker side: the probabilities of a batch of posts (and their explanations)."""
+    if explain is None:
+        return handle.get().predict_proba(texts)
+    return _explained(handle.get(), texts, *explain)
 
 
 def _proba_batches(
-    batches: Iterable[Sequence[str]], model: Any, n_jobs: int
-) -> Iterator[np.ndarray]:
-    """The probabilities of every (non-empty) batch of posts, in order."""
+    batches: Iterable[Sequence[str]],
+    model: Any,
+    n_jobs: int,
+    explain: tuple[float | None, int] | None = None,
+) -> Iterator[Any]:
+    """The probabilities of every (non-empty) batch of posts, in order.
+
+    With ``explain=(threshold, top)``, ``(proba, explanations)`` of every batch.
+    """
     if n_jobs == 1:
         for texts in batches:
-            yield model.predict_proba(texts)
+            if explain is None:
+                yield model.predict_proba(texts)
+            else:
+                yield _explained(model, texts, *explain)
         return
     import joblib
 
@@ -615,7 +656,9 @@ def _proba_batches(
         parallel = joblib.Parallel(
             n_jobs=n_jobs, return_as="generator", batch_size=1, pre_dispatch="2 * n_jobs"
         )
-        results = parallel(joblib.delayed(_proba_task)(handle, texts) for texts in batches)
+        results = parallel(
+            joblib.delayed(_proba_task)(handle, texts, explain) for texts in batches
+        )
         try:
             # Not ``yield from``: it would close ``results`` before this ``finally``.
             for proba in results:
@@ -735,11 +778,16 @@ class ScoredBatch(NamedTuple):
         order of the model's ``classes_``.
     labels : list of str
         The predicted label of each scored record (the threshold applied).
+    explanations : list of (str, list of Contribution), or None
+        With ``explain=True``: for each scored record, the explained label and the
+        n-grams that pushed its score most (see
+        :meth:`~arabic_extremism_clf.model.ExtremismClassifier.explain`).
     """
 
     records: list[Record]
     proba: np.ndarray
     labels: list[str]
+    explanations: _Explanations | None = None
 
     def rows(self, classes: Sequence[str]) -> Iterator[dict[str, Any]]:
         """One output row (a dict, see :func:`score_records`) per record."""
@@ -757,10 +805,16 @@ class ScoredBatch(NamedTuple):
             else:
                 label = labels[k]
                 scores = values[k]
-                k += 1
                 row["label"] = label
                 row["confidence"] = scores[column[label]]
                 row["scores"] = dict(zip(classes, scores))
+                if self.explanations is not None:
+                    explained, ngrams = self.explanations[k]
+                    row["explanation"] = {
+                        "label": explained,
+                        "ngrams": [{"feature": c.feature, "weight": c.weight} for c in ngrams],
+                    }
+                k += 1
             yield row
 
 
@@ -771,6 +825,8 @@ def score_batches(
     batch_size: int = DEFAULT_BATCH_SIZE,
     threshold: float | None = None,
     n_jobs: int = 1,
+    explain: bool = False,
+    top: int = 10,
 ) -> Iterator[ScoredBatch]:
     """Score records a batch at a time; one :class:`ScoredBatch` per batch, in order.
 
@@ -788,34 +844,47 @@ def score_batches(
         Overrides the model's threshold for the flagged label.
     n_jobs : int, default=1
         Worker processes (joblib); -1 for one per core. The order is kept.
+    explain : bool, default=False
+        Also find, for every scored record, the n-grams that pushed its score most
+        (:attr:`ScoredBatch.explanations`). Slower; off by default.
+    top : int, default=10
+        How many n-grams per record, with ``explain=True``.
 
     Yields
     ------
     ScoredBatch
     """
     model = _resolve_model(model)
-    _check_options(model, batch_size, threshold, n_jobs)
-    return _scored_batches(records, model, batch_size, threshold, n_jobs)
+    _check_options(model, batch_size, threshold, n_jobs, top)
+    explanation = (threshold, top) if explain else None
+    return _scored_batches(records, model, batch_size, threshold, n_jobs, explanation)
 
 
 def _scored_batches(
-    records: Iterable[Record], model: Any, batch_size: int, threshold: float | None, n_jobs: int
+    records: Iterable[Record],
+    model: Any,
+    batch_size: int,
+    threshold: float | None,
+    n_jobs: int,
+    explain: tuple[float | None, int] | None,
 ) -> Iterator[ScoredBatch]:
     empty = np.zeros((0, len(model.classes_)))
     pending: deque = deque()
-    probas = _proba_batches(_record_batches(records, batch_size, pending), model, n_jobs)
+    probas = _proba_batches(_record_batches(records, batch_size, pending), model, n_jobs, explain)
     results: deque = deque()
     while True:
         while pending:
             batch, scored = pending[0]
             if scored:
                 # Results come in the order of the scored batches.
-                proba = results.popleft() if results else next(probas)
+                result = results.popleft() if results else next(probas)
+                proba, explanations = (result, None) if explain is None else result
                 labels = model.labels_from_proba(proba, threshold).tolist()
             else:
                 proba, labels = empty, []
+                explanations = None if explain is None else []
             pending.popleft()
-            yield ScoredBatch(batch, proba, labels)
+            yield ScoredBatch(batch, proba, labels, explanations)
         # Reading on: a batch with nothing to score is queued without a result.
         try:
             results.append(next(probas))
@@ -831,6 +900,8 @@ def score_records(
     batch_size: int = DEFAULT_BATCH_SIZE,
     threshold: float | None = None,
     n_jobs: int = 1,
+    explain: bool = False,
+    top: int = 10,
 ) -> Iterator[dict[str, Any]]:
     """Score records in batches; one output row per record, error rows included.
 
@@ -845,6 +916,10 @@ def score_records(
         Overrides the model's threshold for the flagged label.
     n_jobs : int, default=1
         Worker processes (joblib); -1 for one per core. The order is kept.
+    explain : bool, default=False
+        Add an ``"explanation"`` to every scored row. Slower; off by default.
+    top : int, default=10
+        How many n-grams per explanation.
 
     Yields
     ------
@@ -853,6 +928,10 @@ def score_records(
         (``scores`` maps every label to its probability), or ``{"line", "id",
         "error"}`` for a record that could not be scored; ``"id"`` is there only when
         the record has one, and a first key ``"file"`` when the record has a ``file``.
+        With ``explain=True`` a scored row ends with ``"explanation": {"label",
+        "ngrams": [{"feature", "weight"}, ...]}``, as in the HTTP service: the
+        flagged label if the model has one (else the predicted label) and the ``top``
+        n-grams that pushed its score most, largest absolute weight first.
 
     Examples
     --------
@@ -867,7 +946,13 @@ def score_records(
     """
     model = _resolve_model(model)
     batches = score_batches(
-        records, model, batch_size=batch_size, threshold=threshold, n_jobs=n_jobs
+        records,
+        model,
+        batch_size=batch_size,
+        threshold=threshold,
+        n_jobs=n_jobs,
+        explain=explain,
+        top=top,
     )
     return _rows_of(batches, [str(c) for c in model.classes_])
 
@@ -881,17 +966,38 @@ def _rows_of(batches: Iterable[ScoredBatch], classes: list[str]) -> Iterator[dic
 
 
 def output_columns(
-    classes: Sequence[str], *, with_id: bool = False, with_file: bool = False
+    classes: Sequence[str],
+    *,
+    with_id: bool = False,
+    with_file: bool = False,
+    explain: bool = False,
 ) -> list[str]:
-    """The CSV output columns: ``[file,] line, [id,] label, confidence, score_<label>..., error``.
+    """The CSV output columns.
+
+    ``[file,] line, [id,] label, confidence, score_<label>..., [explained_label,
+    explanation,] error``: ``explanation`` holds the n-grams as a JSON array of
+    ``[feature, weight]`` pairs (see :class:`CsvWriter`).
 
     Examples
     --------
     >>> output_columns(["a", "b"], with_id=True)
     ['line', 'id', 'label', 'confidence', 'score_a', 'score_b', 'error']
+    >>> output_columns(["a", "b"], explain=True)[-3:]
+    ['explained_label', 'explanation', 'error']
     """
     head = (["file"] if with_file else []) + ["line"] + (["id"] if with_id else [])
-    return head + ["label", "confidence"] + [f"score_{c}" for c in classes] + ["error"]
+    tail = (["explained_label", "explanation"] if explain else []) + ["error"]
+    return head + ["label", "confidence"] + [f"score_{c}" for c in classes] + tail
+
+
+_compact_json = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, separators=(",", ":")
+).encode
+
+
+def _compact_ngrams(pairs: Iterable[tuple[str, float]]) -> str:
+    """The CSV form of an explanation's n-grams: ``[["w:…",0.41],["c:…",-0.2]]``."""
+    return _compact_json([[feature, weight] for feature, weight in pairs])
 
 
 def _kept(batch: ScoredBatch, only_label: str | None) -> Iterator[tuple[Record, int]]:
@@ -965,6 +1071,7 @@ class JsonlWriter:
             dumps(c).replace("{", "{{").replace("}", "}}") + ": {!r}" for c in self.classes
         )
         scores_format = scores.format
+        explanations = batch.explanations
         lines = []
         append = lines.append
         for record, k in _kept(batch, only_label):
@@ -975,12 +1082,22 @@ class JsonlWriter:
             else:
                 label = labels[k]
                 row = values[k]
+                extra = "" if explanations is None else self._explanation(*explanations[k])
                 append(
                     f'{start}"line": {record.line}{ident}, "label": {quoted[label]}, '
-                    f'"confidence": {row[column[label]]!r}, "scores": {{{scores_format(*row)}}}}}\n'
+                    f'"confidence": {row[column[label]]!r}, "scores": {{{scores_format(*row)}}}'
+                    f"{extra}}}\n"
                 )
         self.stream.write("".join(lines))
         return len(lines)
+
+    def _explanation(self, label: str, ngrams: list[Contribution]) -> str:
+        """``, "explanation": {...}``: the text ``write`` gives the row's explanation."""
+        dumps = self._dumps
+        items = ", ".join(
+            f'{{"feature": {dumps(c.feature)}, "weight": {c.weight!r}}}' for c in ngrams
+        )
+        return f', "explanation": {{"label": {dumps(label)}, "ngrams": [{items}]}}'
 
 
 class CsvWriter:
@@ -994,6 +1111,21 @@ class CsvWriter:
         The model's labels, for the ``score_<label>`` columns.
     with_id, with_file : bool
         Whether the rows carry ``id`` / ``file``.
+    explain : bool, default=False
+        Whether the rows carry an explanation: then the columns ``explained_label``
+        and ``explanation``, the n-grams as a compact JSON array of ``[feature,
+        weight]`` pairs, largest absolute weight first (``json.loads`` reads it back).
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> row = {"line": 1, "label": "a", "confidence": 0.75, "scores": {"a": 0.75, "b": 0.25},
+    ...        "explanation": {"label": "a", "ngrams": [{"feature": "w:x y", "weight": 0.5}]}}
+    >>> CsvWriter(out, ["a", "b"], explain=True).write([row])
+    1
+    >>> print(out.getvalue(), end="")
+    1,a,0.75,0.75,0.25,a,"[[""w:x y"",0.5]]",
     """
 
     def __init__(
@@ -1003,13 +1135,17 @@ class CsvWriter:
         *,
         with_id: bool = False,
         with_file: bool = False,
+        explain: bool = False,
     ) -> None:
         self.stream = stream
         self.classes = [str(c) for c in classes]
-        self.columns = output_columns(self.classes, with_id=with_id, with_file=with_file)
+        self.columns = output_columns(
+            self.classes, with_id=with_id, with_file=with_file, explain=explain
+        )
         self._writer = csv.writer(stream, lineterminator="\n")
         self._with_id = with_id
         self._with_file = with_file
+        self._explain = explain
 
     def header(self) -> None:
         """Write the header row."""
@@ -1025,7 +1161,7 @@ class CsvWriter:
     def write(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Write rows (dicts); the scores of an error row are empty. Return how many."""
         out = []
-        empty = [""] * (len(self.classes) + 2)
+        empty = [""] * (len(self.classes) + 2 + 2 * self._explain)
         for row in rows:
             fields = self._head(row.get("file"), row["line"], row.get("id"))
             error = row.get("error")
@@ -1033,6 +1169,10 @@ class CsvWriter:
                 scores = row["scores"]
                 fields += [row["label"], row["confidence"]]
                 fields += [scores[c] for c in self.classes]
+                if self._explain:
+                    explanation = row["explanation"]
+                    pairs = ((n["feature"], n["weight"]) for n in explanation["ngrams"])
+                    fields += [explanation["label"], _compact_ngrams(pairs)]
                 fields.append("")
             else:
                 fields += empty
@@ -1043,8 +1183,13 @@ class CsvWriter:
 
     def write_batch(self, batch: ScoredBatch, *, only_label: str | None = None) -> int:
         """Write the rows of a batch; see :meth:`JsonlWriter.write_batch`."""
+        if self._explain and batch.explanations is None:
+            raise ValueError(
+                "this CsvWriter has explanation columns but the batch has no explanations: "
+                "score with explain=True"
+            )
         out = []
-        empty = [""] * (len(self.classes) + 2)
+        empty = [""] * (len(self.classes) + 2 + 2 * self._explain)
         column = {label: i for i, label in enumerate(self.classes)}
         values = batch.proba.tolist()
         for record, k in _kept(batch, only_label):
@@ -1055,7 +1200,11 @@ class CsvWriter:
             else:
                 label = batch.labels[k]
                 row = values[k]
-                fields += [label, row[column[label]], *row, ""]
+                fields += [label, row[column[label]], *row]
+                if self._explain:
+                    explained, ngrams = batch.explanations[k]
+                    fields += [explained, _compact_ngrams((c.feature, c.weight) for c in ngrams)]
+                fields.append("")
             out.append(fields)
         self._writer.writerows(out)
         return len(out)

@@ -3,7 +3,8 @@
 Reads plain text (one post per line), CSV/TSV, JSON Lines or Parquet; writes JSON Lines
 or CSV to stdout or a file. Bad input rows become output rows with an ``error`` field
 and the job goes on; ``--strict`` makes them an exit status of 1. ``--resume``
-continues an interrupted job into the same output file.
+continues an interrupted job into the same output file. ``--explain`` adds to every
+scored row the ``--top`` n-grams that pushed its score most (slower, so off by default).
 """
 
 from __future__ import annotations
@@ -92,6 +93,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--only-flagged",
         action="store_true",
         help="write only the rows with the flagged label (error rows are written too)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="add to every scored row the n-grams that pushed its score most, as the HTTP "
+        "service does: an 'explanation' {label, ngrams: [{feature, weight}]} in JSON Lines, "
+        "columns explained_label and explanation (a JSON array of [feature, weight] pairs) "
+        "in CSV; the label is the flagged label (else the predicted one), a positive weight "
+        "pushes towards it. Slower (see README)",
+    )
+    parser.add_argument(
+        "--top",
+        type=int,
+        metavar="K",
+        help="with --explain: n-grams per row, largest absolute weight first (default: 10)",
     )
     parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 if any row had an error"
@@ -255,6 +271,11 @@ def run(args: argparse.Namespace) -> int:
     _check_output(args)
     if args.batch_size < 1:
         raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.top is not None and not args.explain:
+        raise ValueError("--top sets the size of explanations: it needs --explain")
+    top = 10 if args.top is None else args.top
+    if top < 1:
+        raise ValueError(f"--top must be at least 1, got {top}")
     model = load_model(args.model)
     classes = [str(c) for c in model.classes_]
     flagged_label = model.flagged_label if model.flagged_label in classes else None
@@ -267,7 +288,9 @@ def run(args: argparse.Namespace) -> int:
         model.labels_from_proba(np.zeros((0, len(classes))), args.threshold)  # validates
     fmt = _output_format(args)
     with_file = len(args.inputs) > 1
-    columns = bulk.output_columns(classes, with_id=args.id_col is not None, with_file=with_file)
+    columns = bulk.output_columns(
+        classes, with_id=args.id_col is not None, with_file=with_file, explain=args.explain
+    )
     point = _resume(args, fmt, columns)
     summary = bulk.Summary(flagged_label=flagged_label)
     try:
@@ -281,7 +304,11 @@ def run(args: argparse.Namespace) -> int:
                 )
             if fmt == "csv":
                 writer: Any = bulk.CsvWriter(
-                    stream, classes, with_id=args.id_col is not None, with_file=with_file
+                    stream,
+                    classes,
+                    with_id=args.id_col is not None,
+                    with_file=with_file,
+                    explain=args.explain,
                 )
                 if point is None or not point.header:
                     writer.header()
@@ -289,7 +316,7 @@ def run(args: argparse.Namespace) -> int:
                 writer = bulk.JsonlWriter(stream, classes)
             bar = stack.enter_context(_progress(args))
             _score_inputs(
-                args, model, writer, stream, summary, point, with_file, flagged_label, bar
+                args, model, writer, stream, summary, point, with_file, flagged_label, bar, top
             )
     except BrokenPipeError:
         # The reader of stdout went away (e.g. `| head`): stop quietly.
@@ -332,6 +359,7 @@ def _score_inputs(
     with_file: bool,
     flagged_label: str | None,
     bar: Any,
+    top: int,
 ) -> None:
     """Score every input in turn (after the resume point) and write the rows."""
     batches = bulk.score_batches(
@@ -340,6 +368,8 @@ def _score_inputs(
         batch_size=args.batch_size,
         threshold=args.threshold,
         n_jobs=args.jobs,
+        explain=args.explain,
+        top=top,
     )
     only = flagged_label if args.only_flagged else None
     for batch in batches:
