@@ -67,6 +67,7 @@ NON_DEFAULT_PARAMS = {
     "sublinear_tf": False,
     "normalize_options": {"some_switch": False},
     "C": 0.5,
+    "loss": "squared_hinge",
     "class_weight": {"a": 2.0},
     "max_iter": 7,
     "calibration": None,
@@ -485,11 +486,35 @@ def test_length_mismatch_is_refused():
 
 @pytest.mark.parametrize(
     ("param", "value"),
-    [("calibration", "isotonic"), ("calibration_cv", 1), ("C", 0), ("C", "big")],
+    [("calibration", "isotonic"), ("calibration_cv", 1), ("C", 0), ("C", "big"), ("loss", "hinge")],
 )
 def test_invalid_params_are_refused_at_fit(param, value):
     with pytest.raises(ValueError, match=param):
         _clf(**{param: value}).fit(BINARY_X, BINARY_Y)
+
+
+def test_svm_loss_needs_calibration():
+    with pytest.raises(ValueError, match="no probabilities of its own"):
+        _clf(loss="squared_hinge", calibration=None).fit(BINARY_X, BINARY_Y)
+
+
+@pytest.mark.parametrize(("X", "y"), [(BINARY_X, BINARY_Y), (MULTI_X, MULTI_Y)], ids=["binary", "3-class"])
+def test_svm_loss_fits_a_linear_svm(X, y):
+    from sklearn.svm import LinearSVC
+
+    clf = _clf(loss="squared_hinge", flagged_label=None).fit(X, y)
+    # The same decision values as LinearSVC on the same features.
+    features = clf.vectorizer_.transform(X)
+    _, y_idx = np.unique(y, return_inverse=True)
+    svm = LinearSVC(C=clf.C, class_weight="balanced", max_iter=clf.max_iter, random_state=0)
+    svm.fit(features, y_idx)
+    np.testing.assert_allclose(clf.decision_function(X), svm.decision_function(features), atol=1e-8)
+    assert not np.allclose(clf.coef_, _clf(flagged_label=None).fit(X, y).coef_)
+    proba = clf.predict_proba([text for text, _ in OBVIOUS])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    expected = [label for _, label in OBVIOUS if label in set(y)]
+    predicted = clf.predict([text for text, label in OBVIOUS if label in set(y)])
+    assert list(predicted) == expected
 
 
 # -- determinism ------------------------------------------------------------------------------

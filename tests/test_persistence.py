@@ -115,6 +115,8 @@ def _replace_arrays(model_dir: Path, **arrays) -> None:
         (3, {"char_ngram_range": None, "calibration": None, "word_ngram_range": (1, 1)}),
         (2, {"class_weight": None, "normalize_options": {"dediac": False}, "C": 0.5}),
         (3, {"class_weight": {"sport": 2.0, "weather": 1.0, "cooking": 0.5}}),
+        (2, {"loss": "squared_hinge"}),
+        (3, {"loss": "squared_hinge"}),
     ],
     ids=[
         "binary",
@@ -126,6 +128,8 @@ def _replace_arrays(model_dir: Path, **arrays) -> None:
         "3-class-no-char-uncal",
         "other-params",
         "class-weight-dict",
+        "binary-svm",
+        "3-class-svm",
     ],
 )
 def test_round_trip_gives_identical_output(tmp_path, classes, params):

@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .features import PostVectorizer
@@ -91,7 +92,8 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
 
     Word n-gram and within-word character n-gram TF-IDF features
     (:class:`~arabic_extremism_clf.features.PostVectorizer`) feed a logistic
-    regression. Its decision values are then calibrated with a sigmoid (Platt) model
+    regression (or, with ``loss="squared_hinge"``, a linear support vector machine).
+    Its decision values are then calibrated with a sigmoid (Platt) model
     fitted on out-of-fold decision values, so that ``predict_proba`` gives probabilities
     that match observed frequencies on data like the training mix.
 
@@ -105,11 +107,18 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
     normalize_options : dict or None, default=None
         Switches of :func:`~arabic_extremism_clf.preprocess.normalize`.
     C : float, default=10.0
-        Inverse regularization strength of the logistic regression.
+        Inverse regularization strength of the linear model.
+    loss : {"log_loss", "squared_hinge"}, default="log_loss"
+        ``"log_loss"``: logistic regression
+        (:class:`~sklearn.linear_model.LogisticRegression`); ``"squared_hinge"``: a
+        linear SVM (:class:`~sklearn.svm.LinearSVC`), which ignores posts that are
+        already classified with a margin, so a mass of easy negatives weighs less. The
+        SVM has no probabilities of its own: it needs ``calibration="sigmoid"``.
     class_weight : "balanced", dict or None, default="balanced"
     max_iter : int, default=2000
     calibration : {"sigmoid", None}, default="sigmoid"
-        ``None`` uses the logistic regression's own probabilities.
+        ``None`` uses the logistic regression's own probabilities (``loss="log_loss"``
+        only).
     calibration_cv : int, default=5
         Folds for the out-of-fold decision values the calibration is fitted on.
     flagged_label : str or None, default="promotional"
@@ -152,6 +161,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
         sublinear_tf: bool = True,
         normalize_options: dict | None = None,
         C: float = 10.0,
+        loss: str = "log_loss",
         class_weight: str | dict | None = "balanced",
         max_iter: int = 2000,
         calibration: str | None = "sigmoid",
@@ -168,6 +178,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
         self.sublinear_tf = sublinear_tf
         self.normalize_options = normalize_options
         self.C = C
+        self.loss = loss
         self.class_weight = class_weight
         self.max_iter = max_iter
         self.calibration = calibration
@@ -187,8 +198,15 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"calibration_cv must be an int >= 2, got {self.calibration_cv!r}")
         if not isinstance(self.C, numbers.Real) or self.C <= 0:
             raise ValueError(f"C must be a positive number, got {self.C!r}")
+        if self.loss not in ("log_loss", "squared_hinge"):
+            raise ValueError(f"loss must be 'log_loss' or 'squared_hinge', got {self.loss!r}")
+        if self.loss == "squared_hinge" and self.calibration is None:
+            raise ValueError(
+                "loss='squared_hinge' (a linear SVM) has no probabilities of its own: "
+                "use calibration='sigmoid'"
+            )
 
-    def _linear_model(self) -> LogisticRegression:
+    def _linear_model(self) -> LogisticRegression | LinearSVC:
         class_weight = self.class_weight
         if isinstance(class_weight, Mapping):
             # The model is fitted on label indices: key the weights by index, not label.
@@ -200,6 +218,13 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
                 )
             index = {label: i for i, label in enumerate(self.classes_)}
             class_weight = {index[str(k)]: v for k, v in class_weight.items()}
+        if self.loss == "squared_hinge":
+            return LinearSVC(
+                C=self.C,
+                class_weight=class_weight,
+                max_iter=self.max_iter,
+                random_state=self.random_state,
+            )
         return LogisticRegression(
             C=self.C,
             class_weight=class_weight,
@@ -260,7 +285,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
         linear = self._linear_model().fit(features, y_idx, sample_weight=sample_weight)
         self.coef_ = linear.coef_.astype(np.float64)
         self.intercept_ = linear.intercept_.astype(np.float64)
-        self.n_iter_ = linear.n_iter_
+        self.n_iter_ = np.atleast_1d(linear.n_iter_).astype(np.int32)
         self.calibration_coef_ = None
         self.calibration_intercept_ = None
         if self.calibration == "sigmoid":
