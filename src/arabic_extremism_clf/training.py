@@ -182,11 +182,18 @@ def _loaded_mask(corpus: Corpus) -> np.ndarray:
 
 #: Sample weights of the default recipe. The 1,000 positives weigh 1 each (times the
 #: balanced class weight); ``cv_negative``: each Alfifi negative (the in-distribution
-#: negatives); ``hard``: each other negative that contains a :data:`LOADED_TERMS` word
+#: negatives); ``cv_religious_negative``: each Alfifi negative whose taxonomy tag is
+#: "Religion and Spirituality" (ordinary religious tweets: the posts this library must
+#: not flag); ``hard``: each other negative that contains a :data:`LOADED_TERMS` word
 #: (reporting, counter-speech, religion: the negatives that matter most); the other
 #: negatives share ``rest_total`` between them, so that their sheer number does not
 #: drown the rest.
-DEFAULT_WEIGHTS = {"cv_negative": 5.0, "hard": 1.0, "rest_total": 2000.0}
+DEFAULT_WEIGHTS = {
+    "cv_negative": 5.0,
+    "cv_religious_negative": 20.0,
+    "hard": 1.0,
+    "rest_total": 2000.0,
+}
 
 
 def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
@@ -197,7 +204,9 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
     corpus : Corpus
         Rows of a recipe's training set; Alfifi rows are recognised by their source.
     weights : dict or None
-        ``{"cv_negative", "hard", "rest_total"}`` as in :data:`DEFAULT_WEIGHTS`.
+        ``{"cv_negative", "cv_religious_negative", "hard", "rest_total"}`` as in
+        :data:`DEFAULT_WEIGHTS`; ``cv_religious_negative`` may be left out (then the
+        religious Alfifi negatives weigh ``cv_negative``).
 
     Returns
     -------
@@ -212,6 +221,9 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
     rest = ~in_cv & ~hard
     out = np.ones(len(corpus))
     out[in_cv & (labels != PROMOTIONAL)] = weights["cv_negative"]
+    if "cv_religious_negative" in weights:
+        religious = np.array([bool(m.get("religious")) for m in corpus.meta], dtype=bool)
+        out[in_cv & religious & (labels != PROMOTIONAL)] = weights["cv_religious_negative"]
     out[hard] = weights["hard"]
     if rest.any():
         out[rest] = weights["rest_total"] / rest.sum()
