@@ -11,7 +11,8 @@ Two ways in:
   kept in ``meta["orig_label"]``.
 
 The corpora are never bundled with the package (several licences forbid it): they are read
-from a directory given by ``--data-dir`` / ``AECLF_DATA_DIR``.
+from a directory given by ``--data-dir`` / ``AECLF_DATA_DIR``. :data:`CORPUS_SOURCES` says
+where each comes from and under which licence.
 
 Every :class:`Corpus` row carries a ``group``: rows of one near-duplicate cluster (see
 :func:`near_duplicate_clusters`; for news, one article; for HateCheck, one template)
@@ -48,9 +49,10 @@ import os
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .errors import CorpusError, DataDirError
@@ -61,6 +63,8 @@ __all__ = [
     "NOT_PROMOTIONAL",
     "DATA_DIR_ENV",
     "CORPUS_FOLDERS",
+    "CORPUS_SOURCES",
+    "CorpusSource",
     "data_dir",
     "read_corpus",
     "load_alfifi",
@@ -98,6 +102,121 @@ CORPUS_FOLDERS = (
     "dangerous-speech",
     "hatecheck-ar",
 )
+
+
+@dataclass(frozen=True)
+class CorpusSource:
+    """Where one shared corpus comes from and on which terms it may be used.
+
+    Attributes
+    ----------
+    title : str
+        What the corpus is, in a few words.
+    url : str
+        The repository the files were copied from.
+    citation : str
+        The publication to cite.
+    licence : str
+        The licence or terms, as the corpus' source states them; says plainly when
+        use is restricted to research or when no licence is stated.
+    """
+
+    title: str
+    url: str
+    citation: str
+    licence: str
+
+
+#: Source, citation and licence of every corpus folder (keys: :data:`CORPUS_FOLDERS`), as
+#: the shared data directory's README and each folder's SOURCE.txt give them. The model
+#: card looks training files up here by the folder recorded in their fingerprint.
+CORPUS_SOURCES: Mapping[str, CorpusSource] = MappingProxyType({
+    "alfifi-isis-2000": CorpusSource(
+        title="Alfifi et al.: 2015 Arabic tweets of pro-ISIS accounts and other tweets",
+        url="https://github.com/majidalfifi/extremism-llm",
+        citation=(
+            "Alfifi, Kaghazgaran, Caverlee. Extremism Detection and Counter-Messaging with "
+            "Large Language Models. ASONAM"
+        ),
+        licence=(
+            "None declared: research use only; redistribution status unclear (the tweets "
+            "come from the 2015 Arabic Twitter firehose)"
+        ),
+    ),
+    "saudinewsnet": CorpusSource(
+        title="SaudiNewsNet: Saudi newspaper articles, July-August 2015",
+        url="https://github.com/parallelfold/SaudiNewsNet",
+        citation="Alhagri, M. A. (2015). Saudi Newspapers Arabic Corpus (SaudiNewsNet)",
+        licence=(
+            "CC BY-NC-SA 4.0 (non-commercial, share-alike); article copyright stays with "
+            "the newspapers; research use only"
+        ),
+    ),
+    "asnd": CorpusSource(
+        title="ASND: Al Jazeera and other outlets' social-media news posts",
+        url="https://github.com/shammur/Arabic_news_text_classification_datasets",
+        citation=(
+            "Chowdhury, Abdelali, Darwish, Jung, Salminen, Jansen (2020). Improving Arabic "
+            "Text Categorization Using Transformer Training Diversification. WANLP 2020"
+        ),
+        licence="CC BY 4.0 per the Masader catalogue; the repository itself states no licence",
+    ),
+    "osact2020": CorpusSource(
+        title="OSACT 2020 shared task: offensive language and hate speech tweets",
+        url="https://github.com/motazsaad/arabic-hatespeech-data",
+        citation=(
+            "Mubarak, Darwish, Magdy, Elsayed, Al-Khalifa (2020). Overview of OSACT4 Arabic "
+            "Offensive Language Detection Shared Task. OSACT4 (LREC 2020)"
+        ),
+        licence=(
+            "CC BY 4.0 per the Masader catalogue (QCRI, OffensEval 2020); the mirror the "
+            "files come from states no licence"
+        ),
+    ),
+    "osact2022": CorpusSource(
+        title="OSACT 2022 shared task: offensive language and fine-grained hate speech tweets",
+        url="https://github.com/zainasaadeddin/Hate-Speech-Detection-on-Arabic-Twitter",
+        citation=(
+            "Mubarak, Al-Khalifa, Al-Thubaity (2022). Overview of OSACT5 Shared Task on "
+            "Arabic Offensive Language and Hate Speech Detection. OSACT 2022 (LREC)"
+        ),
+        licence=(
+            "QCRI terms: research use only (Masader: custom licence); the third-party "
+            "mirror the files come from states no licence"
+        ),
+    ),
+    "l-hsab": CorpusSource(
+        title="L-HSAB: Levantine political tweets, normal / abusive / hate",
+        url="https://github.com/motazsaad/arabic-hatespeech-data",
+        citation=(
+            "Mulki, Haddad, Bechikh Ali, Alshabani (2019). L-HSAB: A Levantine Twitter "
+            "Dataset for Hate Speech and Abusive Language. 3rd Workshop on Abusive "
+            "Language Online (ACL)"
+        ),
+        licence="Unstated: no licence is given, so the terms of use are unknown",
+    ),
+    "dangerous-speech": CorpusSource(
+        title="Dangerous speech: tweets with threats of violence and safe tweets",
+        url="https://github.com/UBC-NLP/Arabic-Dangerous-Dataset",
+        citation=(
+            "Alshehri, Nagoudi, Abdul-Mageed (2020). Understanding and Detecting Dangerous "
+            "Speech in Social Media. OSACT4 (LREC 2020)"
+        ),
+        licence=(
+            "Unstated: the repository gives no licence (Masader: unknown), so the terms of "
+            "use are unknown"
+        ),
+    ),
+    "hatecheck-ar": CorpusSource(
+        title="Multilingual HateCheck: Arabic functional test cases",
+        url="https://github.com/rewire-online/multilingual-hatecheck",
+        citation=(
+            "Röttger, Seelawi, Nozza, Talat, Vidgen (2022). Multilingual HateCheck: "
+            "Functional Tests for Multilingual Hate Speech Detection Models. WOAH 2022"
+        ),
+        licence="CC BY 4.0 (LICENSE file in the repository)",
+    ),
+})
 
 #: Longest lead / snippet cut from a news article: one tweet.
 POST_MAX_CHARS = 280

@@ -9,7 +9,8 @@ A saved model is a directory::
                      (numpy ``savez_compressed``; read with ``allow_pickle=False``)
     vocab.json.gz    the n-gram vocabularies, ``{"word": [...], "char": [...]}``, terms
                      in feature-index order (gzip-compressed JSON)
-    README.md        the model card
+    README.md        the model card, generated from the manifest (regenerate it with
+                     :func:`write_model_card`)
 
 Loading never unpickles and never executes anything from the files: it checks the
 hashes, reads JSON and plain numeric arrays, validates every shape, and sets the fitted
@@ -48,6 +49,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._version import __version__
+from .corpus import CORPUS_SOURCES
 from .errors import ModelFileError
 from .features import PostVectorizer
 from .model import ExtremismClassifier
@@ -59,6 +61,7 @@ __all__ = [
     "load_model",
     "read_manifest",
     "file_fingerprint",
+    "write_model_card",
     "default_model_path",
 ]
 
@@ -88,6 +91,11 @@ _CALIBRATION_ARRAYS = ("calibration_coef", "calibration_intercept")
 def file_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Name, sha256 and size of a file, to record which data a model was trained on.
 
+    When the file sits directly in one of the shared corpus folders
+    (:data:`~arabic_extremism_clf.corpus.CORPUS_SOURCES`, e.g. ``osact2020/``), the
+    fingerprint also names that folder, so the model card can state the corpus' source and
+    licence. No other directory name is recorded: a user's paths stay out of the manifest.
+
     Parameters
     ----------
     path : str or path-like
@@ -95,7 +103,9 @@ def file_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"path": <file name, no directories>, "sha256": <hex>, "bytes": <int>}``.
+        ``{"path": <file name, no directories>, "sha256": <hex>, "bytes": <int>}``, plus
+        ``"corpus": <folder name>`` for a file of a shared corpus folder. Fingerprints
+        written before ``"corpus"`` existed simply lack it.
 
     Examples
     --------
@@ -104,9 +114,21 @@ def file_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
     >>> _ = p.write_bytes(b"abc")
     >>> file_fingerprint(p)["sha256"][:12], file_fingerprint(p)["bytes"]
     ('ba7816bf8f01', 3)
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "hatecheck-ar" / "cases.csv"
+    >>> p.parent.mkdir()
+    >>> _ = p.write_bytes(b"abc")
+    >>> file_fingerprint(p)["corpus"]
+    'hatecheck-ar'
     """
     path = Path(path)
-    return {"path": path.name, "sha256": _sha256(path), "bytes": path.stat().st_size}
+    fingerprint: dict[str, Any] = {
+        "path": path.name,
+        "sha256": _sha256(path),
+        "bytes": path.stat().st_size,
+    }
+    if path.parent.name in CORPUS_SOURCES:
+        fingerprint["corpus"] = path.parent.name
+    return fingerprint
 
 
 def _sha256(path: Path) -> str:
@@ -290,7 +312,8 @@ def save_model(
     training : dict or None
         How the model was trained, stored in the manifest and shown in the model card.
         Recognised keys: ``"files"`` (a list of :func:`file_fingerprint` dicts, each
-        optionally with ``"licence"`` and ``"source"``), ``"recipe"`` (the command or
+        optionally with ``"licence"`` and ``"source"``; without them the card looks the
+        licence and source up by the fingerprint's ``"corpus"``), ``"recipe"`` (the command or
         the steps that reproduce the model) and ``"sizes"`` (e.g. posts per label and
         split); any other JSON-safe keys are kept too.
     metrics : dict or None
@@ -437,6 +460,96 @@ def _replace(tmp: Path, target: Path) -> None:
 
 # --- the model card ------------------------------------------------------------------
 
+#: Shown in a table cell for a figure that is undefined or was not recorded.
+_MISSING = "–"
+#: A corpus row of the licence table names its files up to this many; beyond, a count.
+_FILES_NAMED = 3
+
+
+def write_model_card(
+    path: str | os.PathLike[str],
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Rewrite the model card (``README.md``) of a saved model from its manifest.
+
+    Nothing else in the directory changes, so the model still loads (the card is not
+    part of the hashed files). Use it after the card generator improves, without
+    retraining.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A model directory written by :func:`save_model`.
+    data_dir : str, path-like or None
+        Only for manifests written before fingerprints named their corpus folder: the
+        shared data directory. A training file whose name, size and sha256 match a file
+        of one of its corpus folders is shown with that corpus and its licence. The
+        manifest itself is not changed. ``None``: such files show "not recorded".
+
+    Returns
+    -------
+    pathlib.Path
+        The card that was written.
+
+    Raises
+    ------
+    ModelFileError
+        If ``path`` is not a readable saved model (see :func:`read_manifest`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> texts = ["فاز الفريق بالمباراة", "هدف رائع في المباراة", "الفريق بطل الدوري",
+    ...          "طقس ممطر اليوم", "درجات الحرارة مرتفعة", "رياح وغيوم اليوم"]
+    >>> clf = ExtremismClassifier(min_df=1, calibration_cv=2, flagged_label=None)
+    >>> clf = clf.fit(texts, ["sport"] * 3 + ["weather"] * 3)
+    >>> path = save_model(clf, Path(tempfile.mkdtemp()) / "model", card="# old card\\n")
+    >>> write_model_card(path).name
+    'README.md'
+    >>> (path / "README.md").read_text(encoding="utf-8").startswith("# Model card")
+    True
+    """
+    directory = _model_dir(path)
+    manifest = read_manifest(directory)
+    training = manifest.get("training")
+    if data_dir is not None and isinstance(training, Mapping):
+        files = training.get("files")
+        if isinstance(files, list):
+            files = [_with_corpus(item, Path(data_dir)) for item in files]
+            manifest = {**manifest, "training": {**training, "files": files}}
+    card = directory / CARD_FILE
+    tmp = directory / f".{CARD_FILE}.tmp"
+    try:
+        _write_bytes(tmp, _model_card(manifest).encode("utf-8"))
+        os.replace(tmp, card)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    logger.info("wrote the model card %s", card)
+    return card
+
+
+def _with_corpus(item: Any, data_dir: Path) -> Any:
+    """``item`` with ``"corpus"`` added when a shared corpus folder holds the same file."""
+    if not isinstance(item, Mapping) or "corpus" in item:
+        return item
+    name = item.get("path")
+    if not isinstance(name, str) or not name or Path(name).name != name:
+        return item
+    for folder in CORPUS_SOURCES:
+        candidate = data_dir / folder / name
+        if (
+            candidate.is_file()
+            and candidate.stat().st_size == item.get("bytes")
+            and _sha256(candidate) == item.get("sha256")
+        ):
+            return {**item, "corpus": folder}
+    return item
+
+
+# Formatting --------------------------------------------------------------------------
+
 
 def _cell(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
@@ -447,65 +560,369 @@ def _json_block(value: Any) -> str:
     return "```json\n" + json.dumps(value, ensure_ascii=False, indent=2) + "\n```"
 
 
+def _compact_json_block(value: Mapping[str, Any]) -> str:
+    """A JSON object with one top-level key per line and each value on that line."""
+    lines = [
+        f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+        for key, v in value.items()
+    ]
+    return "```json\n{\n" + ",\n".join(lines) + "\n}\n```"
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` if it is a mapping, else an empty one (malformed metrics never crash)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _is_number(value: Any) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
+
+
+def _number(value: Any, digits: int = 3) -> str:
+    """An int with thousands separators, a float to ``digits`` decimals, else a dash."""
+    if not _is_number(value):
+        return _MISSING
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.{digits}f}"
+
+
+def _percent(value: Any) -> str:
+    return f"{100 * value:.2f}%" if _is_number(value) else _MISSING
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _code(value: Any) -> str:
+    return f"`{value}`"
+
+
+def _threshold(value: Any) -> str:
+    return f"{value:g}" if _is_number(value) else _MISSING
+
+
+def _label_name(flagged: Any) -> str:
+    return _code(flagged) if flagged is not None else "flagged-label"
+
+
+# Training data -----------------------------------------------------------------------
+
+
+def _file_terms(item: Mapping[str, Any]) -> tuple[str, str, str]:
+    """``(corpus, licence, source)`` of a training file, as the card shows them.
+
+    A licence or source recorded with the file wins; otherwise they are looked up by the
+    file's corpus folder in :data:`~arabic_extremism_clf.corpus.CORPUS_SOURCES`.
+    """
+    corpus = item.get("corpus")
+    known = CORPUS_SOURCES.get(corpus) if isinstance(corpus, str) else None
+    licence = item.get("licence", item.get("license"))
+    source = item.get("source")
+    if licence is None:
+        licence = known.licence if known else "not recorded"
+    if source is None:
+        source = f"{known.title}. {known.citation}. <{known.url}>" if known else ""
+    corpus_cell = _code(corpus) if isinstance(corpus, str) else "not recorded"
+    return corpus_cell, _cell(licence), _cell(source)
+
+
+def _licence_table(files: list[Mapping[str, Any]]) -> str:
+    """One row per corpus (files with the same corpus, licence and source)."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for item in files:
+        groups.setdefault(_file_terms(item), []).append(_cell(item.get("path", "?")))
+    rows = []
+    for (corpus, licence, source), names in groups.items():
+        shown = ", ".join(_code(n) for n in names[:_FILES_NAMED])
+        if len(names) > _FILES_NAMED:
+            shown = f"{len(names)} files: {shown} and {len(names) - _FILES_NAMED} more"
+        rows.append([corpus, shown, licence, source])
+    return _table(["corpus", "files", "licence", "source"], rows)
+
+
+def _sizes_table(sizes: Any) -> str:
+    """Counts as a table: ``{row: n}`` or ``{row: {column: n}}``; anything else as JSON."""
+    sizes = _mapping(sizes)
+    if sizes and all(_is_number(v) for v in sizes.values()):
+        return _table(["set", "posts"], [[_cell(k), _number(v)] for k, v in sizes.items()])
+    if not sizes or not all(
+        isinstance(v, Mapping) and all(_is_number(n) for n in v.values())
+        for v in sizes.values()
+    ):
+        return _json_block(sizes)
+    columns = sorted({column for counts in sizes.values() for column in counts})
+    rows = [
+        [_cell(name), *(_number(counts.get(c, 0)) for c in columns)]
+        for name, counts in sizes.items()
+    ]
+    totals = [sum(counts.get(c, 0) for counts in sizes.values()) for c in columns]
+    rows.append(["**total**", *(f"**{_number(t)}**" for t in totals)])
+    return _table(["source", *(_code(c) for c in columns)], rows)
+
+
 def _training_section(training: Mapping[str, Any] | None) -> str:
     if not training:
         return (
             "Not recorded: `training` was not passed to `save_model`. Without it this model "
             "cannot be traced to its data; do not ship it."
         )
+    if not isinstance(training, Mapping):
+        return _json_block(training)
     parts = []
     files = training.get("files")
+    files = [
+        item if isinstance(item, Mapping) else {"path": item}
+        for item in (files if isinstance(files, list) else [])
+    ]
     if files:
-        rows = ["| file | bytes | sha256 | licence | source |", "|---|---|---|---|---|"]
-        for item in files:
-            item = item if isinstance(item, Mapping) else {"path": item}
-            licence = item.get("licence", item.get("license", "not recorded"))
-            rows.append(
-                "| "
-                + " | ".join(_cell(item.get(key, "")) for key in ("path", "bytes", "sha256"))
-                + f" | {_cell(licence)} | {_cell(item.get('source', ''))} |"
-            )
         parts.append(
-            "The training files, identified by sha256 (the corpora themselves are not "
-            "distributed with the model; obtain each under its own licence):\n\n" + "\n".join(rows)
+            "The data the model was trained and evaluated on. The corpora are not "
+            "distributed with the model: obtain each from its source under its own terms. "
+            "Where a licence is research-only, non-commercial or unstated, check that it "
+            "allows your use of a model trained on it.\n\n" + _licence_table(files)
         )
+        parts.append(
+            "Every file read is identified by name, size and sha256 in `manifest.json` "
+            "under `training.files`."
+        )
+    train_sizes = _mapping(training.get("recipe")).get("train_sizes")
+    if train_sizes is not None:
+        parts.append("Training posts per source and label:\n\n" + _sizes_table(train_sizes))
     if training.get("sizes") is not None:
-        parts.append("Sizes:\n\n" + _json_block(training["sizes"]))
+        parts.append("Sizes:\n\n" + _sizes_table(training["sizes"]))
     other = {k: v for k, v in training.items() if k not in ("files", "sizes", "recipe")}
     if other:
         parts.append("Other details:\n\n" + _json_block(other))
     return "\n\n".join(parts) if parts else _json_block(dict(training))
 
 
-def _metrics_section(metrics: Mapping[str, Any] | None) -> str:
+# Evaluation --------------------------------------------------------------------------
+
+
+def _threshold_sentence(threshold: Any, selection: Mapping[str, Any]) -> str:
+    method = selection.get("method")
+    if isinstance(method, str) and method:
+        return f"Threshold {_threshold(threshold)}. How it was chosen: {method}."
+    return (
+        f"Threshold {_threshold(threshold)} (the estimator's `threshold` parameter); how "
+        "it was chosen is not recorded."
+    )
+
+
+def _cv_section(
+    cv: Mapping[str, Any], selection: Mapping[str, Any], flagged: Any, heldout: bool
+) -> str:
+    if isinstance(cv.get("flagged_label"), str):
+        flagged = cv["flagged_label"]
+    name = _label_name(flagged)
+    per_label = _mapping(_mapping(cv.get("per_label")).get(flagged))
+    calibration = _mapping(cv.get("calibration"))
+    figures = [
+        ("posts", _number(cv.get("n"))),
+        ("macro-F1", _number(cv.get("macro_f1"))),
+        ("ROC-AUC", _number(cv.get("roc_auc"))),
+        ("PR-AUC (average precision)", _number(cv.get("pr_auc"))),
+        (f"precision of {name}", _number(per_label.get("precision"))),
+        (f"recall of {name}", _number(per_label.get("recall"))),
+        (f"F1 of {name}", _number(per_label.get("f1"))),
+        ("ECE (confidence of the predicted label)", _number(calibration.get("ece"))),
+        (f"ECE (probability of {name})", _number(calibration.get("flagged_ece"))),
+        ("threshold", _threshold(cv.get("threshold"))),
+    ]
+    rows = [[figure, value] for figure, value in figures if value != _MISSING]
+    intro = (
+        "Out-of-fold predictions (cross-validation). These posts come from the training "
+        "data's distribution, so the figures overstate performance on other sources"
+        + ("; the held-out sets below show those." if heldout else ".")
+    )
+    sources = _mapping(cv.get("by_source"))
+    if sources:
+        intro += " Sources: " + ", ".join(
+            f"`{_cell(source)}` ({_number(_mapping(counts).get('n'))} posts)"
+            for source, counts in sources.items()
+        ) + "."
+    parts = [intro, _table(["figure", "value"], rows)]
+    if cv.get("threshold") is not None or selection:
+        threshold = selection.get("threshold", cv.get("threshold"))
+        parts.append(_threshold_sentence(threshold, selection))
+    return "### Cross-validation\n\n" + "\n\n".join(parts)
+
+
+def _flag_counts(report: Mapping[str, Any], flagged: Any) -> tuple[Any, Any, Any]:
+    """``(positives, flagged, true flags)`` of the flagged label; None where unknown.
+
+    From the confusion matrix, else summed over ``by_source`` (without true flags).
+    """
+    matrix = _mapping(report.get("confusion_matrix"))
+    labels, rows = matrix.get("labels"), matrix.get("matrix")
+    try:
+        if not isinstance(labels, list):
+            raise TypeError("no confusion matrix labels")
+        j = labels.index(flagged)
+        positives = sum(rows[j])
+        return positives, sum(row[j] for row in rows), rows[j][j]
+    except (KeyError, ValueError, TypeError, IndexError):
+        pass
+    sources = [_mapping(s) for s in _mapping(report.get("by_source")).values()]
+    try:
+        return sum(s["positives"] for s in sources), sum(s["flagged"] for s in sources), None
+    except (KeyError, TypeError):
+        return None, None, None
+
+
+def _heldout_row(
+    name: str, report: Mapping[str, Any], flagged: Any, threshold: Any
+) -> list[str]:
+    n = report.get("n")
+    positives, n_flagged, true_flags = _flag_counts(report, flagged)
+    flag_rate = n_flagged / n if _is_number(n_flagged) and _is_number(n) and n else None
+    fpr = None
+    if _is_number(positives) and _is_number(n) and n > positives:
+        if positives == 0:
+            fpr = flag_rate
+        elif _is_number(true_flags):
+            fpr = (n_flagged - true_flags) / (n - positives)
+    per_label = _mapping(report.get("per_label"))
+    recall = _mapping(per_label.get(flagged)).get("recall") if positives else None
+    both = sum(1 for m in per_label.values() if _mapping(m).get("support")) >= 2
+    label = _code(_cell(name))
+    if _is_number(report.get("threshold")) and report["threshold"] != threshold:
+        label += f" (threshold {_threshold(report['threshold'])})"
+    return [
+        label,
+        _number(n),
+        _number(positives),
+        f"{_number(n_flagged)} ({_percent(flag_rate)})" if _is_number(n_flagged) else _MISSING,
+        _percent(fpr),
+        _number(recall),
+        _number(report.get("macro_f1")) if both else _MISSING,
+        _number(_mapping(report.get("calibration")).get("ece")),
+    ]
+
+
+def _heldout_section(heldout: Mapping[str, Any], flagged: Any, threshold: Any) -> str:
+    rows = [
+        _heldout_row(name, _mapping(report), flagged, threshold)
+        for name, report in heldout.items()
+    ]
+    name = _label_name(flagged)
+    header = [
+        "held-out set", "posts", f"{name} posts", "flagged (rate)",
+        "false-positive rate", "recall", "macro-F1", "ECE",
+    ]
+    return (
+        "### Held-out sets\n\n"
+        f"The final model on sets it was not trained on, at its threshold "
+        f"({_threshold(threshold)}). On a set without {name} posts every flag is a false "
+        f"positive, and recall and macro-F1 are undefined ({_MISSING}).\n\n"
+        + _table(header, rows)
+    )
+
+
+def _ranking_section(ranking: Mapping[str, Any], flagged: Any) -> str:
+    rows = [
+        [
+            _code(_cell(name)),
+            _number(_mapping(figures).get("roc_auc")),
+            _number(_mapping(figures).get("n_positive")),
+            _number(_mapping(figures).get("n_negative")),
+        ]
+        for name, figures in ranking.items()
+    ]
+    return (
+        "### Ranking\n\n"
+        f"ROC-AUC of the {_label_name(flagged)} probability, independent of the threshold: the "
+        "cross-validation positives (out-of-fold scores) against the posts of each held-out "
+        "set as negatives.\n\n"
+        + _table(["negatives", "ROC-AUC", "positives", "negatives (n)"], rows)
+    )
+
+
+_METRIC_PARTS = ("threshold_selection", "cross_validation", "heldout", "ranking")
+
+
+def _details(metrics: Mapping[str, Any]) -> list[str]:
+    """Names of the details of ``metrics`` that the card leaves to the manifest."""
+    reports = [_mapping(metrics.get("cross_validation"))]
+    reports += [_mapping(r) for r in _mapping(metrics.get("heldout")).values()]
+    details = []
+    if _mapping(metrics.get("threshold_selection")).get("sweep"):
+        details.append("the threshold sweep")
+    for key, what in (
+        ("per_label", "figures per label"),
+        ("confusion_matrix", "confusion matrices"),
+        ("calibration", "calibration bins"),
+        ("by_source", "rates per source"),
+    ):
+        if any(report.get(key) for report in reports):
+            details.append(what)
+    return details
+
+
+def _metrics_section(metrics: Mapping[str, Any] | None, manifest: Mapping[str, Any]) -> str:
     if not metrics:
         return "Not recorded: `metrics` was not passed to `save_model`."
-    flat = {k: v for k, v in metrics.items() if not isinstance(v, (Mapping, list))}
-    nested = {k: v for k, v in metrics.items() if k not in flat}
+    if not isinstance(metrics, Mapping):
+        return _json_block(metrics)
+    flagged = manifest.get("flagged_label")
+    threshold = manifest.get("threshold")
+    cv = _mapping(metrics.get("cross_validation"))
+    heldout = _mapping(metrics.get("heldout"))
+    ranking = _mapping(metrics.get("ranking"))
     parts = []
+    if cv:
+        selection = _mapping(metrics.get("threshold_selection"))
+        parts.append(_cv_section(cv, selection, flagged, bool(heldout)))
+    if heldout:
+        parts.append(_heldout_section(heldout, flagged, threshold))
+    if ranking:
+        parts.append(_ranking_section(ranking, flagged))
+    rest = {k: v for k, v in metrics.items() if k not in _METRIC_PARTS}
+    flat = {k: v for k, v in rest.items() if not isinstance(v, (Mapping, list))}
     if flat:
-        rows = ["| figure | value |", "|---|---|"]
-        rows += [f"| {_cell(k)} | {_cell(v)} |" for k, v in flat.items()]
-        parts.append("\n".join(rows))
-    if nested:
-        parts.append(_json_block(nested))
-    return "\n\n".join(parts)
+        parts.append(_table(["figure", "value"], [[_cell(k), _cell(v)] for k, v in flat.items()]))
+    details = _details(metrics)
+    pointer = "Every figure is also in `manifest.json` under `metrics`"
+    if details:
+        listed = ", ".join(details[:-1]) + " and " if len(details) > 1 else ""
+        pointer += f", with {listed}{details[-1]}"
+    pointer += "."
+    unshown = [_code(_cell(k)) for k in rest if k not in flat]
+    if unshown:
+        pointer += " Also recorded there: " + ", ".join(unshown) + "."
+    return "\n\n".join([pointer, *parts])
+
+
+# How to reproduce --------------------------------------------------------------------
 
 
 def _recipe_section(training: Mapping[str, Any] | None) -> str:
-    recipe = (training or {}).get("recipe")
+    recipe = _mapping(training).get("recipe")
     if recipe is None:
         steps = "The training recipe was not recorded."
     elif isinstance(recipe, str):
         steps = "```\n" + recipe + "\n```"
+    elif isinstance(recipe, Mapping):
+        shown = {k: v for k, v in recipe.items() if k != "train_sizes"}
+        steps = _compact_json_block(shown)
+        if "train_sizes" in recipe:
+            steps += "\n\n(`train_sizes`: the table under \"Training data and licences\".)"
     else:
         steps = _json_block(recipe)
     return (
         f"{steps}\n\n"
         "1. Install the library version and the dependency versions listed under "
         "`library` and `dependencies` in `manifest.json`.\n"
-        "2. Obtain the training files listed above and check their sha256 with "
-        "`arabic_extremism_clf.persistence.file_fingerprint`.\n"
+        "2. Obtain the data listed above and check each file against `training.files` in "
+        "`manifest.json` with `arabic_extremism_clf.persistence.file_fingerprint`.\n"
         "3. Fit `ExtremismClassifier(**params)` with the parameters under "
         "`estimator.params` in `manifest.json`, then compare with the figures above."
     )
@@ -564,6 +981,10 @@ without human review.
 - **Short posts** carry little evidence; their scores are less reliable.
 - **Data shortcuts.** If one label comes from one source or one period, the model can
   learn the source instead of the content; check errors by source.
+- **Writing style of the sources.** The model also learns the form typical of each
+  training source, such as the punctuation, hashtags, mentions and links of tweets as
+  opposed to the sentences of news articles. The form of a post can therefore raise its
+  score independently of its content.
 
 ## How to reproduce
 
@@ -583,10 +1004,10 @@ def _model_card(manifest: Mapping[str, Any]) -> str:
     -------
     str
     """
-    params = manifest.get("estimator", {}).get("params", {})
+    params = _mapping(_mapping(manifest.get("estimator")).get("params"))
     flagged = manifest.get("flagged_label")
     return _CARD_TEMPLATE.format(
-        version=manifest.get("library", {}).get("version", "unknown"),
+        version=_mapping(manifest.get("library")).get("version", "unknown"),
         format_version=manifest.get("format_version"),
         created=manifest.get("created", "unknown date"),
         classes=", ".join(f"`{c}`" for c in manifest.get("classes", [])),
@@ -598,7 +1019,7 @@ def _model_card(manifest: Mapping[str, Any]) -> str:
             else "none (the logistic regression's own probabilities)"
         ),
         training=_training_section(manifest.get("training")),
-        metrics=_metrics_section(manifest.get("metrics")),
+        metrics=_metrics_section(manifest.get("metrics"), manifest),
         recipe=_recipe_section(manifest.get("training")),
     )
 
