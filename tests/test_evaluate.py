@@ -206,6 +206,9 @@ def test_auc_is_none_with_reason_when_one_class_present():
     )
     assert report["roc_auc"] is None and report["pr_auc"] is None
     assert "only one class" in report["auc_note"]
+    # sklearn would give 0.5 (F1 0 for the absent label): a number that says nothing.
+    assert report["macro_f1"] is None
+    assert report["accuracy"] == pytest.approx(2 / 3)
     assert report["by_source"]["a"]["false_positive_rate"] == pytest.approx(1 / 3)
     json.dumps(report, allow_nan=False)
 

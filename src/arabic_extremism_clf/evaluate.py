@@ -317,8 +317,9 @@ def evaluate_predictions(
         - ``n``, ``labels`` (the classes), ``flagged_label``, ``threshold`` (None
           without a flagged label);
         - ``per_label``: ``{label: {precision, recall, f1, support}}``;
-        - ``macro_f1`` (over the labels that occur in ``labels`` or the predictions),
-          ``accuracy``;
+        - ``macro_f1`` (over the labels that occur in ``labels`` or the predictions;
+          None when ``labels`` hold a single label, where it would only restate the
+          flag rate), ``accuracy``;
         - ``roc_auc``, ``pr_auc`` (average precision) of the flagged label against the
           rest, and ``auc_note``: None, or why the AUCs are None;
         - ``confusion_matrix``: ``{"labels": [...], "matrix": [[...]]}``, rows true,
@@ -431,7 +432,11 @@ def evaluate_predictions(
         "flagged_label": flagged_label,
         "threshold": None if flagged is None else threshold,
         "per_label": per_label,
-        "macro_f1": float(f1_score(truth, pred, average="macro", zero_division=0)),
+        "macro_f1": (
+            float(f1_score(truth, pred, average="macro", zero_division=0))
+            if len(set(truth.tolist())) > 1
+            else None
+        ),
         "accuracy": float(accuracy_score(truth, pred)),
         "roc_auc": roc_auc,
         "pr_auc": pr_auc,

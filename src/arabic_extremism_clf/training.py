@@ -312,7 +312,7 @@ def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> Trai
         "authored_negatives": USE_AUTHORED_NEGATIVES,
         "train_sizes": _sizes(train),
         "heldout_sizes": {name: len(c) for name, c in heldout.items()},
-        "description": __doc__.split("\n\n")[1].strip(),
+        "description": "\n\n".join(__doc__.split("\n\n")[1:4]).strip(),
     }
     logger.info("default recipe: %d training posts (%s)", len(train), recipe["train_sizes"])
     return TrainingSet(
