@@ -100,6 +100,10 @@ WEIGHT_TABLE = [
     (COOKING[1], NOT_PROMOTIONAL, "saudinewsnet", {}, "rest"),
     (COOKING[2], NOT_PROMOTIONAL, "asnd", {}, "rest"),
     (WEATHER[3], NOT_PROMOTIONAL, "osact2020", {"religious": True}, "rest"),
+    # Positives weigh 1 wherever they come from: hard and rest are for negatives.
+    (ORGANISING, PROMOTIONAL, "saudinewsnet", {}, 1.0),
+    (COOKING[3], PROMOTIONAL, "asnd", {}, 1.0),
+    (COOKING[4], PROMOTIONAL, "authored", {}, 1.0),
 ]
 
 
@@ -476,17 +480,7 @@ def test_grouped_cv_works_with_a_plain_scikit_learn_classifier():
         pytest.param(ALWAYS, -1, id="always_train-one-too-few"),
         pytest.param(ALWAYS, -len(ALWAYS) - 1, id="always_train-shorter-than-cv"),
         pytest.param(None, 1, id="cv-only-one-too-many"),
-        pytest.param(
-            None,
-            -1,
-            id="cv-only-one-too-few",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=IndexError,
-                reason="BUG: without always_train, too few weights are not checked "
-                "and fail later with an IndexError",
-            ),
-        ),
+        pytest.param(None, -1, id="cv-only-one-too-few"),
     ],
 )
 def test_grouped_cv_refuses_weights_of_the_wrong_length(spy, always_train, extra):

@@ -217,8 +217,9 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
     sources = np.asarray(corpus.sources, dtype=object)
     labels = np.asarray(corpus.labels, dtype=object)
     in_cv = sources == "alfifi"
-    hard = ~in_cv & (_loaded_mask(corpus) | (sources == "authored"))
-    rest = ~in_cv & ~hard
+    negative = labels != PROMOTIONAL
+    hard = ~in_cv & negative & (_loaded_mask(corpus) | (sources == "authored"))
+    rest = ~in_cv & negative & ~hard
     out = np.ones(len(corpus))
     out[in_cv & (labels != PROMOTIONAL)] = weights["cv_negative"]
     if "cv_religious_negative" in weights:
@@ -372,11 +373,12 @@ def grouped_cross_val_proba(
     extra_labels = list(always_train.labels) if always_train is not None else []
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=np.float64)
-        cv_weight, extra_weight = sample_weight[: len(texts)], sample_weight[len(texts) :]
-        if len(extra_weight) != len(extra_texts):
+        if sample_weight.shape != (len(texts) + len(extra_texts),):
             raise ValueError(
-                "sample_weight must hold one weight per row of cv_corpus then always_train"
+                "sample_weight must hold one weight per row of cv_corpus then always_train "
+                f"({len(texts)} + {len(extra_texts)}), got shape {sample_weight.shape}"
             )
+        cv_weight, extra_weight = sample_weight[: len(texts)], sample_weight[len(texts) :]
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
     proba = None
     classes = None
