@@ -525,16 +525,19 @@ def test_scoring_does_not_block_the_event_loop(
 
     from arabic_extremism_clf.server import create_app
 
-    entered, release = threading.Event(), threading.Event()
-    classify = ExtremismClassifier.classify
+    from arabic_extremism_clf.features import PostVectorizer
 
-    def held_classify(self, texts, **kwargs):
-        if list(texts) == ["held"]:
+    entered, release = threading.Event(), threading.Event()
+    transform = PostVectorizer.transform
+
+    def held_transform(self, texts, *args, **kwargs):
+        texts = list(texts)
+        if texts == ["held"]:
             entered.set()
             assert release.wait(30.0), "the test never released the held request"
-        return classify(self, texts, **kwargs)
+        return transform(self, texts, *args, **kwargs)
 
-    monkeypatch.setattr(ExtremismClassifier, "classify", held_classify)
+    monkeypatch.setattr(PostVectorizer, "transform", held_transform)
     with TestClient(create_app(model_dir)) as http, ThreadPoolExecutor(1) as pool:
         held = pool.submit(http.post, "/classify", json={"texts": ["held"]})
         try:

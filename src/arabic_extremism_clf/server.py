@@ -533,17 +533,29 @@ def create_app(
     def score(request: ClassifyRequest) -> dict:
         texts = request.texts
         threshold = model.threshold if request.threshold is None else request.threshold
-        predictions = model.classify(texts, threshold=threshold) if texts else []
+        predictions: list = []
+        explanations: list = []
+        explained: list[str] = []
+        if texts:
+            # Vectorize once; the explanations reuse the scoring features.
+            features = model.vectorizer_.transform(texts)
+            proba = model.proba_from_features(features)
+            predictions = model.predictions_from_proba(proba, threshold=threshold)
+            if request.explain:
+                explained = [_explained_label(model, p.label) for p in predictions]
+                explanations = model.explanations_from_features(
+                    features, explained, top=request.top
+                )
         ids = request.ids if request.ids is not None else [None] * len(texts)
         results = []
-        for text, item_id, prediction in zip(texts, ids, predictions):
+        for i, (item_id, prediction) in enumerate(zip(ids, predictions)):
             result = {"id": item_id, **prediction.to_dict()}
             if request.explain:
-                explained = _explained_label(model, prediction.label)
-                ngrams = model.explain(text, label=explained, top=request.top)
                 result["explanation"] = {
-                    "label": explained,
-                    "ngrams": [{"feature": c.feature, "weight": c.weight} for c in ngrams],
+                    "label": explained[i],
+                    "ngrams": [
+                        {"feature": c.feature, "weight": c.weight} for c in explanations[i]
+                    ],
                 }
             results.append(result)
         return {"results": results, "model": {**model_info, "threshold": threshold}}
