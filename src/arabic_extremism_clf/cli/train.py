@@ -37,6 +37,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--flagged-label", default="promotional", help="label the threshold applies to")
     parser.add_argument("--threshold", type=float, help="decision threshold of the flagged label")
     parser.add_argument("--C", dest="C", type=float, help="inverse regularization strength")
+    parser.add_argument(
+        "--loss",
+        choices=["log_loss", "squared_hinge"],
+        help="linear model: logistic regression (log_loss, the estimator's default) or a "
+        "linear SVM (squared_hinge, the default recipe's); both are Platt-calibrated",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(run=run)
 
@@ -45,6 +51,8 @@ def _estimator(args: argparse.Namespace) -> ExtremismClassifier:
     params = {"flagged_label": args.flagged_label}
     if args.C is not None:
         params["C"] = args.C
+    if args.loss is not None:
+        params["loss"] = args.loss
     if args.threshold is not None:
         params["threshold"] = args.threshold
     if args.recipe == "default":
