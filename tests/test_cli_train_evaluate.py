@@ -7,7 +7,6 @@ Figures printed by the CLI are compared with the library's functions run in-proc
 the same data. ``--recipe default`` is only run where it must fail before reading any
 data; the real recipe is tested elsewhere.
 
-Tests marked ``xfail(strict=True)`` expose a known bug of the CLI (see their reason).
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from toy_corpus import COOKING, SPORT, WEATHER
 MODEL_FILES = {"manifest.json", "arrays.npz", "vocab.json.gz", "README.md"}
 
 #: Quick ``aeclf train`` options for the sport/weather files: two grouped CV folds, or
-#: none. The flagged label must be one of the file's labels (see the xfail test below).
+#: none, with an explicit flagged label.
 CV2 = ("--cv", "2", "--flagged-label", "sport")
 NO_CV = ("--cv", "0", "--flagged-label", "sport")
 
@@ -201,12 +200,6 @@ def test_train_options_end_up_in_the_saved_params(tmp_path, three_topics, capsys
     assert (report["flagged_label"], report["threshold"]) == ("weather", 0.3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `aeclf train` has no --loss option, so the estimator's loss "
-    "('log_loss' or 'squared_hinge') cannot be chosen from the command line "
-    "(argparse exits 2: unrecognized arguments)",
-)
 def test_train_loss_squared_hinge_ends_up_in_the_saved_params(tmp_path, two_topics, capsys):
     out_dir = tmp_path / "m"
     code, _, err = _run(
@@ -454,13 +447,6 @@ def test_train_recipe_default_without_a_data_dir_is_a_clear_error(tmp_path, caps
     assert not out_dir.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with the default --flagged-label 'promotional' and a file of other labels, "
-    "`aeclf train` cross-validates every fold and then fails with \"flagged_label "
-    "'promotional' is not among the classes ...; pass ... None\" (None cannot be given on "
-    "the command line), although --cv 0 and `aeclf evaluate` accept such a model",
-)
 def test_train_default_flagged_label_with_other_labels(tmp_path, two_topics, capsys):
     out_dir = tmp_path / "m"
     code, out, err = _run(capsys, "train", two_topics, "-o", out_dir, "--cv", "2", "--json")
@@ -623,11 +609,6 @@ def test_evaluate_recipe_default_without_a_data_dir_is_a_clear_error(
     assert out == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `aeclf evaluate` without files and without --recipe prints its usage "
-    "error on stdout, not stderr (cli/evaluate.py run(): print(...) lacks file=sys.stderr)",
-)
 def test_evaluate_needs_files_or_the_recipe_message_on_stderr(toy_model_dir, capsys):
     code, out, err = _run(capsys, "evaluate", "--model", toy_model_dir)
     assert code == 2
@@ -702,11 +683,6 @@ def test_preprocess_unknown_option_is_a_usage_error(capsys):
     assert out == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `aeclf preprocess` reading stdin closes sys.stdin (`with stream:`), so a "
-    "second in-process main([...]) call, or any later reader of stdin, fails",
-)
 def test_preprocess_leaves_stdin_open(capsys, monkeypatch):
     stdin = io.StringIO("طقس ممطر\n")
     monkeypatch.setattr(sys, "stdin", stdin)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ..corpus import Corpus, read_corpus
 
@@ -36,7 +37,10 @@ def run(args: argparse.Namespace) -> int:
     from ..persistence import load_model
 
     if bool(args.files) == bool(args.recipe):
-        print("aeclf evaluate: error: give labelled files or --recipe default (not both)")
+        print(
+            "aeclf evaluate: error: give labelled files or --recipe default (not both)",
+            file=sys.stderr,
+        )
         return 2
     model = load_model(args.model)
     if args.recipe:

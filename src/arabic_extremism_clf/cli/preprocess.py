@@ -35,15 +35,18 @@ def run(args: argparse.Namespace) -> int:
         name: getattr(args, name)
         for name in ("dediac", "alef", "alef_maksura", "teh_marbuta", "unicode", "placeholders")
     }
-    if args.input == "-":
-        stream = sys.stdin
+    if args.input == "-":  # never closed here: stdin belongs to the caller
+        _write(sys.stdin, args.tokens, options)
     else:
-        stream = open(args.input, encoding="utf-8", errors="replace")  # noqa: SIM115
-    with stream:
-        for line in stream:
-            text = normalize(line.rstrip("\n"), **options)
-            if args.tokens:
-                print(json.dumps(tokenize(text), ensure_ascii=False))
-            else:
-                print(text)
+        with open(args.input, encoding="utf-8", errors="replace") as stream:
+            _write(stream, args.tokens, options)
     return 0
+
+
+def _write(stream, tokens: bool, options: dict) -> None:
+    for line in stream:
+        text = normalize(line.rstrip("\n"), **options)
+        if tokens:
+            print(json.dumps(tokenize(text), ensure_ascii=False))
+        else:
+            print(text)

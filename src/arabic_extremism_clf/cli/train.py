@@ -6,8 +6,9 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 
-from ..corpus import Corpus, read_corpus
+from ..corpus import PROMOTIONAL, Corpus, read_corpus
 from ..model import ExtremismClassifier
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--label-col", default="label", help="label column/field (default: label)")
     parser.add_argument("--format", choices=["csv", "tsv", "jsonl"], help="input format")
     parser.add_argument("--cv", type=int, default=5, help="cross-validation folds, 0 to skip")
-    parser.add_argument("--flagged-label", default="promotional", help="label the threshold applies to")
+    parser.add_argument(
+        "--flagged-label",
+        help="label the threshold applies to (default: 'promotional' when the data has that "
+        "label, else none: each post gets its most probable label)",
+    )
     parser.add_argument("--threshold", type=float, help="decision threshold of the flagged label")
     parser.add_argument("--C", dest="C", type=float, help="inverse regularization strength")
     parser.add_argument(
@@ -47,8 +52,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _estimator(args: argparse.Namespace) -> ExtremismClassifier:
-    params = {"flagged_label": args.flagged_label}
+def _estimator(args: argparse.Namespace, labels: set[str]) -> ExtremismClassifier:
+    flagged = args.flagged_label
+    if flagged is None:
+        flagged = PROMOTIONAL if PROMOTIONAL in labels else None
+    params = {"flagged_label": flagged}
     if args.C is not None:
         params["C"] = args.C
     if args.loss is not None:
@@ -69,19 +77,29 @@ def run(args: argparse.Namespace) -> int:
     if bool(args.files) == bool(args.recipe):
         print("aeclf train: error: give labelled files or --recipe default (not both)", file=sys.stderr)
         return 2
-    estimator = _estimator(args)
+    output = Path(args.output)
+    if not args.overwrite and output.is_dir() and any(output.iterdir()):
+        # Checked again when saving; said here too, before minutes of training.
+        print(
+            f"aeclf train: error: {output} exists and is not empty; pass --overwrite to "
+            "replace a saved model, or choose another path",
+            file=sys.stderr,
+        )
+        return 1
     progress = _fold_logger()
     if args.recipe:
+        estimator = _estimator(args, {PROMOTIONAL})
         result = train_default(
             estimator, data_dir=args.data_dir, cv=args.cv, on_fold=progress,
             choose_threshold=args.threshold is None,
         )
     else:
-        corpora = [
+        corpus = Corpus.concat([
             read_corpus(path, text_col=args.text_col, label_col=args.label_col, format=args.format)
             for path in args.files
-        ]
-        result = train_files(estimator, Corpus.concat(corpora), args.files, cv=args.cv, on_fold=progress)
+        ])
+        estimator = _estimator(args, set(corpus.labels))
+        result = train_files(estimator, corpus, args.files, cv=args.cv, on_fold=progress)
     path = result.save(args.output, overwrite=args.overwrite)
     if args.json:
         print(json.dumps(result.metrics, ensure_ascii=False, indent=2))
