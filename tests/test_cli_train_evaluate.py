@@ -6,7 +6,6 @@ command prints, its exit code, its messages on stderr and the model directory it
 Figures printed by the CLI are compared with the library's functions run in-process on
 the same data. ``--recipe default`` is only run where it must fail before reading any
 data; the real recipe is tested elsewhere.
-
 """
 
 from __future__ import annotations
