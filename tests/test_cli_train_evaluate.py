@@ -297,6 +297,23 @@ def test_train_refuses_a_file_with_one_class(tmp_path, capsys):
     assert not out_dir.exists()
 
 
+def test_train_combines_files_of_one_class_each(tmp_path, capsys):
+    sport = _write_table(tmp_path / "sport.csv", _rows(sport=_grow(SPORT)))
+    weather = _write_table(tmp_path / "weather.csv", _rows(weather=_grow(WEATHER)))
+    out_dir = tmp_path / "m"
+    code, _, err = _run(capsys, "train", sport, weather, "-o", out_dir, *CV2)
+    assert code == 0, err
+    model = load_model(out_dir)
+    assert sorted(model.classes_) == ["sport", "weather"]
+    assert list(model.predict([t for t, _ in UNSEEN[:4]])) == [label for _, label in UNSEEN[:4]]
+
+    other = _write_table(tmp_path / "sport2.csv", _rows(sport=_grow(SPORT)))
+    code, out, err = _run(capsys, "train", sport, other, "-o", tmp_path / "m2", *CV2)
+    assert code == 1
+    assert err.startswith("aeclf train: error: the files hold only the label 'sport'")
+    assert out == "" and not (tmp_path / "m2").exists()
+
+
 #: Malformed files: (name, content, line, column or None, what the message says).
 MALFORMED = [
     pytest.param(

@@ -94,10 +94,23 @@ def run(args: argparse.Namespace) -> int:
             choose_threshold=args.threshold is None,
         )
     else:
+        # One file must hold two labels; several files may hold one each (positives.csv
+        # and negatives.csv), as long as they hold two together.
+        min_labels = 2 if len(args.files) == 1 else 1
         corpus = Corpus.concat([
-            read_corpus(path, text_col=args.text_col, label_col=args.label_col, format=args.format)
+            read_corpus(
+                path, text_col=args.text_col, label_col=args.label_col, format=args.format,
+                min_labels=min_labels,
+            )
             for path in args.files
         ])
+        if len(set(corpus.labels)) < 2:
+            print(
+                f"aeclf train: error: the files hold only the label {corpus.labels[0]!r}; "
+                "a training corpus needs at least two labels (check --label-col)",
+                file=sys.stderr,
+            )
+            return 1
         estimator = _estimator(args, set(corpus.labels))
         result = train_files(estimator, corpus, args.files, cv=args.cv, on_fold=progress)
     path = result.save(args.output, overwrite=args.overwrite)
