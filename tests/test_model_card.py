@@ -296,6 +296,28 @@ def test_failure_modes_mention_source_style(tmp_path, model):
     assert "independently of its content" in failures
 
 
+def test_card_says_which_linear_model(tmp_path, model):
+    card = _card(save_model(model, tmp_path / "lr"))
+    assert "- Model: TF-IDF over word 1-2-grams and within-word character 2-5-grams, then a " \
+        "logistic regression with C=10.0" in card
+    svm = ExtremismClassifier(
+        min_df=1, calibration_cv=2, flagged_label="sport", loss="squared_hinge", C=0.5,
+        char_ngram_range=None,
+    ).fit(SPORT + WEATHER, ["sport"] * len(SPORT) + ["weather"] * len(WEATHER))
+    card = _card(save_model(svm, tmp_path / "svm"))
+    assert "- Model: TF-IDF over word 1-2-grams, then a linear SVM (squared hinge loss) " \
+        "with C=0.5" in card
+
+
+@pytest.mark.parametrize(
+    ("name", "step"),
+    [("default-v2", "aeclf train --recipe default"), ("toy", "Fit `ExtremismClassifier(**params)`")],
+)
+def test_reproduce_step_follows_the_recipe(tmp_path, model, name, step):
+    card = _card(save_model(model, tmp_path / "m", training={"recipe": {"name": name}}))
+    assert step in _section(card, "## How to reproduce")
+
+
 # --- old fingerprints and rewriting the card -------------------------------------------
 
 

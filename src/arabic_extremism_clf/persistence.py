@@ -923,8 +923,14 @@ def _recipe_section(training: Mapping[str, Any] | None) -> str:
         "`library` and `dependencies` in `manifest.json`.\n"
         "2. Obtain the data listed above and check each file against `training.files` in "
         "`manifest.json` with `arabic_extremism_clf.persistence.file_fingerprint`.\n"
-        "3. Fit `ExtremismClassifier(**params)` with the parameters under "
-        "`estimator.params` in `manifest.json`, then compare with the figures above."
+        + (
+            "3. Run `aeclf train --recipe default --data-dir DATA -o DIR` with that library "
+            "version: it rebuilds the seeded training set, weights and threshold rule of "
+            "the recipe above; then compare with the figures above."
+            if isinstance(recipe, Mapping) and str(recipe.get("name", "")).startswith("default-")
+            else "3. Fit `ExtremismClassifier(**params)` with the parameters under "
+            "`estimator.params` in `manifest.json`, then compare with the figures above."
+        )
     )
 
 
@@ -951,6 +957,7 @@ without human review.
 
 ## Labels
 
+- Model: {model}
 - Labels: {classes}
 - Flagged label: {flagged_label}
 - Threshold: a post gets the flagged label when that label's calibrated probability is
@@ -992,6 +999,21 @@ without human review.
 """
 
 
+def _model_line(params: Mapping[str, Any]) -> str:
+    """One line saying what the estimator is, from its saved parameters."""
+    linear = (
+        "a linear SVM (squared hinge loss)"
+        if params.get("loss") == "squared_hinge"
+        else "a logistic regression"
+    )
+    word = params.get("word_ngram_range", (1, 2))
+    char = params.get("char_ngram_range", (2, 5))
+    grams = f"word {word[0]}-{word[1]}-grams" + (
+        f" and within-word character {char[0]}-{char[1]}-grams" if char else ""
+    )
+    return f"TF-IDF over {grams}, then {linear} with C={params.get('C', 10.0)}"
+
+
 def _model_card(manifest: Mapping[str, Any]) -> str:
     """The default model card (Markdown) for a manifest.
 
@@ -1010,6 +1032,7 @@ def _model_card(manifest: Mapping[str, Any]) -> str:
         version=_mapping(manifest.get("library")).get("version", "unknown"),
         format_version=manifest.get("format_version"),
         created=manifest.get("created", "unknown date"),
+        model=_model_line(params),
         classes=", ".join(f"`{c}`" for c in manifest.get("classes", [])),
         flagged_label=f"`{flagged}`" if flagged is not None else "none (the most probable label)",
         threshold=manifest.get("threshold"),
