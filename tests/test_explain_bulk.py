@@ -309,6 +309,18 @@ def test_cli_explain_resume(tmp_path, model_dir, capsys):
     assert _score([str(src), "-o", str(plain)], model_dir, capsys)[0] == 0
     code, _, err = _score([str(src), "-o", str(plain), "--resume", "--explain"], model_dir, capsys)
     assert code == 1 and "header" in err and "differs" in err
+    # JSON Lines: the same refusal, both ways, and the file is left as it was.
+    for first, then, message in (
+        ([], ["--explain"], "written without --explain and this run is with it"),
+        (["--explain"], [], "written with --explain and this run is without it"),
+    ):
+        out = tmp_path / "switch.jsonl"
+        out.unlink(missing_ok=True)
+        assert _score([str(src), "-o", str(out), *first], model_dir, capsys)[0] == 0
+        before = out.read_bytes()
+        code, _, err = _score([str(src), "-o", str(out), "--resume", *then], model_dir, capsys)
+        assert code == 1 and message in err, err
+        assert out.read_bytes() == before
 
 
 @pytest.mark.parametrize(

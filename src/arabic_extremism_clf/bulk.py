@@ -1239,7 +1239,11 @@ class ResumePoint:
 
 
 def resume_point(
-    stream: BinaryIO, output_format: str, *, columns: Sequence[str] | None = None
+    stream: BinaryIO,
+    output_format: str,
+    *,
+    columns: Sequence[str] | None = None,
+    explain: bool | None = None,
 ) -> ResumePoint:
     """Find the last complete row of an output file and cut off anything after it.
 
@@ -1254,6 +1258,10 @@ def resume_point(
     output_format : {"jsonl", "csv"}
     columns : sequence of str
         CSV only: the header the job writes; an existing header must be the same.
+    explain : bool or None
+        JSON Lines only: whether the job adds explanations; when the last complete row
+        is a scored row, it must have an ``explanation`` exactly when ``explain`` is
+        true (None: not checked). The CSV header checks the same through ``columns``.
 
     Returns
     -------
@@ -1263,10 +1271,11 @@ def resume_point(
     ------
     ValueError
         If the file is not an output of this command with the same columns (a CSV
-        header that differs, a last row that is not a valid row).
+        header that differs, a last row that is not a valid row, a JSON Lines row with
+        or without explanations against ``explain``).
     """
     if output_format == "jsonl":
-        return _resume_jsonl(stream)
+        return _resume_jsonl(stream, explain)
     if output_format == "csv":
         return _resume_csv(stream, list(columns or []))
     raise ValueError(f"unknown output format {output_format!r}: use jsonl or csv")
@@ -1281,7 +1290,7 @@ def _truncate(stream: BinaryIO, size: int, end: int) -> int:
     return cut
 
 
-def _resume_jsonl(stream: BinaryIO) -> ResumePoint:
+def _resume_jsonl(stream: BinaryIO, explain: bool | None = None) -> ResumePoint:
     stream.seek(0)
     rows = 0
     good_end = 0
@@ -1306,6 +1315,12 @@ def _resume_jsonl(stream: BinaryIO) -> ResumePoint:
             f"cannot resume: the last complete row ({last[:80]!r}) is not a JSON object with "
             "an integer 'line'; is this the output of aeclf score?"
         ) from None
+    if explain is not None and "label" in row and ("explanation" in row) != explain:
+        written, asked = ("with", "without") if "explanation" in row else ("without", "with")
+        raise ValueError(
+            f"cannot resume: the output was written {written} --explain and this run is "
+            f"{asked} it; resume with the options of the first run, or start a new file"
+        )
     return ResumePoint(rows, line, row.get("file"), truncated, False)
 
 

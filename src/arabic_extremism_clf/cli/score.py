@@ -116,7 +116,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--resume",
         action="store_true",
         help="continue an interrupted job: keep the complete rows of the -o file and "
-        "score the input rows after them",
+        "score the input rows after them (give the options of the first run: a change of "
+        "--explain is refused, a change of --threshold cannot be detected)",
     )
     parser.add_argument(
         "--overwrite", action="store_true", help="replace an existing non-empty -o file"
@@ -232,7 +233,7 @@ def _resume(args: argparse.Namespace, fmt: str, columns: list[str]) -> bulk.Resu
         log.info("%s does not exist yet: starting from the first row", path)
         return None
     with path.open("r+b") as fh:
-        point = bulk.resume_point(fh, fmt, columns=columns)
+        point = bulk.resume_point(fh, fmt, columns=columns, explain=args.explain)
     if point.truncated:
         log.warning("%s: cut off an incomplete last row (%d bytes)", path, point.truncated)
     log.info("%s: %d complete rows, resuming after line %d", path, point.rows, point.line)
