@@ -396,6 +396,20 @@ def test_explain_three_labels_adds_up_to_decision(multi):
     assert multi.explain(text) == multi.explain(text, label="cooking")
 
 
+def test_explained_labels_flagged_else_predicted(binary, multi):
+    texts = [t for t, _ in OBVIOUS]
+    # With a flagged label: that label for every post, flagged or not.
+    assert binary.explained_labels(binary.predict_proba(texts)) == ["sport"] * len(texts)
+    # Without: the predicted label (argmax here).
+    proba = multi.predict_proba(texts)
+    assert multi.explained_labels(proba) == list(multi.predict(texts))
+    assert multi.explained_labels(proba, threshold=0.99) == list(multi.predict(texts))
+
+
+def test_contribution_to_dict():
+    assert Contribution("w:x y", 0.5).to_dict() == {"feature": "w:x y", "weight": 0.5}
+
+
 def test_explain_errors(binary):
     with pytest.raises(ValueError, match="unknown label 'cooking'"):
         binary.explain("الفريق فاز", label="cooking")

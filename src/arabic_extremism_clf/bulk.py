@@ -602,16 +602,12 @@ def _explained(
 ) -> tuple[np.ndarray, _Explanations]:
     """The probabilities of a batch of posts and their explanations, vectorized once.
 
-    The explained label is the flagged label when the model has one (as in the HTTP
-    service), else the predicted label.
+    The explained label is :meth:`~arabic_extremism_clf.model.ExtremismClassifier.explained_labels`'s
+    (the flagged label when the model has one, else the predicted label), as in the HTTP service.
     """
     features = model.vectorizer_.transform(list(texts))
     proba = model.proba_from_features(features)
-    flagged = model.flagged_index_
-    if flagged is None:
-        labels = model.labels_from_proba(proba, threshold).tolist()
-    else:
-        labels = [str(model.classes_[flagged])] * len(texts)
+    labels = model.explained_labels(proba, threshold)
     ngrams = model.explanations_from_features(features, labels, top=top)
     return proba, list(zip(labels, ngrams))
 
@@ -812,7 +808,7 @@ class ScoredBatch(NamedTuple):
                     explained, ngrams = self.explanations[k]
                     row["explanation"] = {
                         "label": explained,
-                        "ngrams": [{"feature": c.feature, "weight": c.weight} for c in ngrams],
+                        "ngrams": [c.to_dict() for c in ngrams],
                     }
                 k += 1
             yield row

@@ -69,6 +69,10 @@ class Contribution:
     feature: str
     weight: float
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``{"feature", "weight"}``."""
+        return {"feature": self.feature, "weight": self.weight}
+
 
 def _check_texts(texts: object) -> list[str]:
     if isinstance(texts, str):
@@ -389,6 +393,27 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
         idx = np.where(proba[:, flagged] >= threshold, flagged, np.argmax(others, axis=1))
         return self.classes_[idx]
 
+    def explained_labels(self, proba: np.ndarray, threshold: float | None = None) -> list[str]:
+        """The label to explain for each post: ``flagged_label``, else the predicted one.
+
+        The rule :meth:`explain`, bulk scoring and the HTTP service share: reviewers see
+        why a post scores as it does on the flagged label, whether or not it was flagged.
+
+        Parameters
+        ----------
+        proba : ndarray of shape (n_posts, n_classes)
+        threshold : float or None
+            Overrides ``self.threshold`` (only used without a flagged label).
+
+        Returns
+        -------
+        list of str
+        """
+        flagged = self.flagged_index_
+        if flagged is None:
+            return self.labels_from_proba(proba, threshold).tolist()
+        return [str(self.classes_[flagged])] * len(proba)
+
     @property
     def flagged_index_(self) -> int | None:
         """Column of ``flagged_label`` in ``classes_``, or None if it is not a class."""
@@ -475,8 +500,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
             raise TypeError(f"expected one post as a str, got {type(text).__name__}")
         features = self._features([text])
         if label is None:
-            flagged = self.flagged_index_
-            label = self.classes_[flagged] if flagged is not None else self.predict([text])[0]
+            label = self.explained_labels(self.proba_from_features(features))[0]
         return self.explanations_from_features(features, [label], top=top)[0]
 
     def explanations_from_features(

@@ -542,7 +542,7 @@ def create_app(
             proba = model.proba_from_features(features)
             predictions = model.predictions_from_proba(proba, threshold=threshold)
             if request.explain:
-                explained = [_explained_label(model, p.label) for p in predictions]
+                explained = model.explained_labels(proba, threshold)
                 explanations = model.explanations_from_features(
                     features, explained, top=request.top
                 )
@@ -553,9 +553,7 @@ def create_app(
             if request.explain:
                 result["explanation"] = {
                     "label": explained[i],
-                    "ngrams": [
-                        {"feature": c.feature, "weight": c.weight} for c in explanations[i]
-                    ],
+                    "ngrams": [c.to_dict() for c in explanations[i]],
                 }
             results.append(result)
         return {"results": results, "model": {**model_info, "threshold": threshold}}
@@ -589,12 +587,6 @@ def create_app(
         return public_manifest
 
     return app
-
-
-def _explained_label(model: Any, predicted: str) -> str:
-    """The flagged label if the model has it, else the predicted label."""
-    flagged = model.flagged_index_
-    return str(model.classes_[flagged]) if flagged is not None else predicted
 
 
 # --- running it ----------------------------------------------------------------------

@@ -178,6 +178,11 @@ LOADED_TERMS = re.compile(
 )
 
 
+def _religious_mask(corpus: Corpus) -> np.ndarray:
+    """Rows tagged religious (the Alfifi "Religion and Spirituality" taxonomy tag)."""
+    return np.array([bool(m.get("religious")) for m in corpus.meta], dtype=bool)
+
+
 def _loaded_mask(corpus: Corpus) -> np.ndarray:
     """Rows whose normalized text contains one of :data:`LOADED_TERMS`."""
     return np.array([bool(LOADED_TERMS.search(normalize(t))) for t in corpus.texts], dtype=bool)
@@ -226,8 +231,7 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
     out = np.ones(len(corpus))
     out[in_cv & (labels != PROMOTIONAL)] = weights["cv_negative"]
     if "cv_religious_negative" in weights:
-        religious = np.array([bool(m.get("religious")) for m in corpus.meta], dtype=bool)
-        out[in_cv & religious & (labels != PROMOTIONAL)] = weights["cv_religious_negative"]
+        out[in_cv & _religious_mask(corpus) & (labels != PROMOTIONAL)] = weights["cv_religious_negative"]
     out[hard] = weights["hard"]
     if rest.any():
         out[rest] = weights["rest_total"] / rest.sum()
@@ -563,7 +567,7 @@ def train_default(
         )
         labels = list(ts.cv_corpus.labels)
         if choose_threshold:
-            religious = np.array([bool(m.get("religious")) for m in ts.cv_corpus.meta])
+            religious = _religious_mask(ts.cv_corpus)
             threshold, sweep = best_macro_f1_threshold(
                 labels, proba, list(classes), estimator.flagged_label,
                 guard=religious, max_guard_rate=MAX_RELIGIOUS_FPR,
