@@ -62,6 +62,7 @@ __all__ = [
     "read_manifest",
     "file_fingerprint",
     "write_model_card",
+    "check_model_target",
     "default_model_path",
 ]
 
@@ -399,7 +400,7 @@ def save_model(
 
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    _check_target(target, overwrite)
+    check_model_target(target, overwrite)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
     try:
         os.chmod(tmp, 0o755)
@@ -420,7 +421,22 @@ def save_model(
     return target
 
 
-def _check_target(target: Path, overwrite: bool) -> None:
+def check_model_target(target: str | os.PathLike[str], overwrite: bool = False) -> None:
+    """Refuse a path :func:`save_model` would refuse, before any work is done.
+
+    Parameters
+    ----------
+    target : str or os.PathLike
+        The model directory to write.
+    overwrite : bool, default=False
+
+    Raises
+    ------
+    FileExistsError
+        If ``target`` is a file or symlink, a non-empty directory without
+        ``overwrite``, or a non-empty directory that is not a saved model.
+    """
+    target = Path(target)
     if not target.exists() and not target.is_symlink():
         return
     if not target.is_dir() or target.is_symlink():
@@ -431,7 +447,8 @@ def _check_target(target: Path, overwrite: bool) -> None:
         return
     if not overwrite:
         raise FileExistsError(
-            f"{target} exists and is not empty; pass overwrite=True to replace a saved model"
+            f"{target} exists and is not empty; pass overwrite=True (aeclf train: --overwrite) "
+            "to replace a saved model, or choose another path"
         )
     if not _is_saved_model(target):
         raise FileExistsError(

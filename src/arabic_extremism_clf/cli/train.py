@@ -6,10 +6,10 @@ import argparse
 import json
 import logging
 import sys
-from pathlib import Path
 
 from ..corpus import PROMOTIONAL, Corpus, read_corpus
 from ..model import ExtremismClassifier
+from ..persistence import check_model_target
 
 log = logging.getLogger(__name__)
 
@@ -77,15 +77,7 @@ def run(args: argparse.Namespace) -> int:
     if bool(args.files) == bool(args.recipe):
         print("aeclf train: error: give labelled files or --recipe default (not both)", file=sys.stderr)
         return 2
-    output = Path(args.output)
-    if not args.overwrite and output.is_dir() and any(output.iterdir()):
-        # Checked again when saving; said here too, before minutes of training.
-        print(
-            f"aeclf train: error: {output} exists and is not empty; pass --overwrite to "
-            "replace a saved model, or choose another path",
-            file=sys.stderr,
-        )
-        return 1
+    check_model_target(args.output, args.overwrite)  # before minutes of training
     progress = _fold_logger()
     if args.recipe:
         estimator = _estimator(args, {PROMOTIONAL})
