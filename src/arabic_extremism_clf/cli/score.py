@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from .. import io as aeclf_io
 from ..io import Record, ResumePoint
-from ..labels import check_threshold
+from ._args import UsageError, n_jobs, positive_int, probability
 from ..scoring.files import DEFAULT_BATCH_SIZE, Summary, score_batches
 
 log = logging.getLogger(__name__)
@@ -82,14 +82,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", help="model directory (default: the shipped model)")
     parser.add_argument(
         "--batch-size",
-        type=int,
+        type=positive_int,
         default=DEFAULT_BATCH_SIZE,
         help=f"posts scored at a time (default: {DEFAULT_BATCH_SIZE})",
     )
     parser.add_argument(
-        "--jobs", type=int, default=1, help="worker processes, -1 for all cores (default: 1)"
+        "--jobs", type=n_jobs, default=1, help="worker processes, -1 for all cores (default: 1)"
     )
-    parser.add_argument("--threshold", type=float, help="override the model's threshold")
+    parser.add_argument(
+        "--threshold", type=probability, help="override the model's threshold (0 to 1)"
+    )
     parser.add_argument(
         "--only-flagged",
         action="store_true",
@@ -106,7 +108,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--top",
-        type=int,
+        type=positive_int,
         metavar="K",
         help="with --explain: n-grams per row, largest absolute weight first (default: 10)",
     )
@@ -175,7 +177,7 @@ def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[Reco
     fmt = _format_of(name, args.format)
     options: dict[str, Any] = {"text_col": args.text_col, "id_col": args.id_col}
     if fmt == "text" and args.id_col is not None:
-        raise ValueError(
+        raise UsageError(
             "plain-text input has no ids: --id-col needs csv, tsv, jsonl or parquet input"
         )
     if fmt in ("csv", "tsv"):
@@ -184,7 +186,7 @@ def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[Reco
         options = {}
     if fmt == "parquet":
         if name == "-":
-            raise ValueError("Parquet input must be a file or a directory, not stdin")
+            raise UsageError("Parquet input must be a file or a directory, not stdin")
         path = Path(name)
         parts = _parquet_parts(path) if path.is_dir() else [path]
         yield aeclf_io.read_parquet(parts, **options)
@@ -244,7 +246,7 @@ def _resume(args: argparse.Namespace, fmt: str, columns: list[str]) -> ResumePoi
 def _check_output(args: argparse.Namespace) -> None:
     if args.output is None:
         if args.resume:
-            raise ValueError("--resume needs -o FILE: the output to continue")
+            raise UsageError("--resume needs -o FILE: the output to continue")
         return
     path = Path(args.output)
     if args.output in args.inputs or (
@@ -254,9 +256,9 @@ def _check_output(args: argparse.Namespace) -> None:
             for name in args.inputs
         )
     ):
-        raise ValueError(f"{path} is both an input and the output")
+        raise UsageError(f"{path} is both an input and the output")
     if args.resume and args.overwrite:
-        raise ValueError("--resume keeps the output file and --overwrite replaces it: choose one")
+        raise UsageError("--resume keeps the output file and --overwrite replaces it: choose one")
     if not args.resume and not args.overwrite and path.exists() and path.stat().st_size > 0:
         raise FileExistsError(
             f"{path} exists: pass --resume to continue that job, or --overwrite to replace it"
@@ -271,13 +273,9 @@ def run(args: argparse.Namespace) -> int:
     from ..persistence import load_model
 
     _check_output(args)
-    if args.batch_size < 1:
-        raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
     if args.top is not None and not args.explain:
-        raise ValueError("--top sets the size of explanations: it needs --explain")
+        raise UsageError("--top sets the size of explanations: it needs --explain")
     top = 10 if args.top is None else args.top
-    if top < 1:
-        raise ValueError(f"--top must be at least 1, got {top}")
     model = load_model(args.model)
     classes = [str(c) for c in model.classes_]
     flagged_label = model.flagged_label if model.flagged_label in classes else None
@@ -286,8 +284,6 @@ def run(args: argparse.Namespace) -> int:
             f"--only-flagged needs a model with a flagged label; this model's labels are "
             f"{classes} and its flagged label is {model.flagged_label!r}"
         )
-    if args.threshold is not None:
-        check_threshold(args.threshold, "--threshold")
     fmt = _output_format(args)
     with_file = len(args.inputs) > 1
     columns = aeclf_io.output_columns(

@@ -307,7 +307,7 @@ def read_delimited(
     header = [name.strip() for name in header]
     kind = "TSV" if delimiter == "\t" else "CSV"
     position = {}
-    for name, option in ((text_col, "--text-col"), (id_col, "--id-col")):
+    for name, option in ((text_col, "text_col="), (id_col, "id_col=")):
         if name is None:
             continue
         if name not in header:
@@ -405,7 +405,7 @@ def read_parquet(
         parquet = pq.ParquetFile(part)
         schema = parquet.schema_arrow
         columns = [text_col] + ([id_col] if id_col is not None else [])
-        for name, option in ((text_col, "--text-col"), (id_col, "--id-col")):
+        for name, option in ((text_col, "text_col="), (id_col, "id_col=")):
             if name is not None and name not in schema.names:
                 shown = ", ".join(repr(n) for n in schema.names[:20])
                 raise ValueError(
@@ -418,7 +418,7 @@ def read_parquet(
         ):
             raise ValueError(
                 f"the Parquet column {text_col!r} has type {kind}, expected strings: pass "
-                "--text-col naming the column that holds the posts"
+                "text_col= naming the column that holds the posts"
             )
         for batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
             texts = batch.column(0).to_pylist()

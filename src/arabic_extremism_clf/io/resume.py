@@ -120,7 +120,7 @@ def _resume_jsonl(stream: BinaryIO, explain: bool | None = None) -> ResumePoint:
     if explain is not None and "label" in row and ("explanation" in row) != explain:
         written, asked = ("with", "without") if "explanation" in row else ("without", "with")
         raise ValueError(
-            f"cannot resume: the output was written {written} --explain and this run is "
+            f"cannot resume: the output was written {written} explain= and this run is "
             f"{asked} it; resume with the options of the first run, or start a new file"
         )
     return ResumePoint(rows, line, row.get("file"), truncated, False)
