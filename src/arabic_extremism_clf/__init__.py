@@ -17,6 +17,7 @@ from .preprocess import normalize, preprocess, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
     from .scoring import score_batch, score_iter
+    from .scoring.spark import score_spark
     from .evaluate import evaluate, select_threshold
     from .model import Contribution, ExtremismClassifier, Prediction
     from .persistence import load_model, read_manifest, save_model
@@ -36,6 +37,7 @@ _LAZY = {
     "train_default": "training",
     "score_iter": "scoring",
     "score_batch": "scoring",
+    "score_spark": "scoring.spark",
 }
 
 __all__ = [
