@@ -8,7 +8,7 @@ JSON-serializable report dict that :func:`format_report` turns into a text table
 recall, and :func:`expected_calibration_error` / :func:`calibration_curve_table` measure
 how well probabilities match observed frequencies.
 
-The calibration measures live in :mod:`~arabic_extremism_clf.calibration` and the text
+The calibration measures live in :mod:`~arabic_extremism_clf.calibration_metrics` and the text
 rendering in :mod:`~arabic_extremism_clf.reports`; both are re-exported here.
 
 Everything here is pure computation: no file is read or written and nothing is printed.
@@ -34,7 +34,7 @@ from sklearn.metrics import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from .calibration import (
+from .calibration_metrics import (
     _check_n_bins,
     _check_probabilities,
     _check_same_length,

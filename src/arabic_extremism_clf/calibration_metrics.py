@@ -1,4 +1,4 @@
-"""Calibration of probabilities: expected calibration error and reliability tables.
+"""Calibration measures: expected calibration error and reliability tables.
 
 :func:`calibration_curve_table` bins probabilities and compares each bin's mean
 probability with the observed frequency; :func:`expected_calibration_error` sums the
