@@ -165,8 +165,7 @@ def _parse(
     if lines[0].startswith(b"\xef\xbb\xbf"):
         problem("starts with a UTF-8 byte order mark; save the file without it", 1)
         lines[0] = lines[0][3:]
-    texts = [_decode(raw, number, problem) for number, raw in enumerate(lines, start=1)]
-    header = texts[0]
+    header = _decode(lines[0], 1, problem)
     if header is not None and header.endswith("\r"):
         problem(_CRLF, 1)
     elif header is not None and header.split("\t") != list(spec.columns):
@@ -174,7 +173,8 @@ def _parse(
         return [], problems
     rows: list[dict[str, str]] = []
     seen: dict[tuple[str, ...], int] = {}
-    for number, text in enumerate(texts[1:], start=2):
+    for number, raw in enumerate(lines[1:], start=2):
+        text = _decode(raw, number, problem)
         if text is None:
             continue
         row = _row(spec, text, number, problem)
