@@ -65,7 +65,7 @@ def test_table_file_is_valid() -> None:
 
 def test_counts_per_functionality_and_label() -> None:
     counts = Counter(case.functionality for case in CASES)
-    thin = {name: counts[name] for name in FUNCTIONALITIES if counts[name] < MIN_CASES_PER_FUNCTIONALITY}
+    thin = {n: counts[n] for n in FUNCTIONALITIES if counts[n] < MIN_CASES_PER_FUNCTIONALITY}
     assert not thin, f"functionalities with fewer than {MIN_CASES_PER_FUNCTIONALITY} cases: {thin}"
     assert dict(counts) == COUNTS
     assert Counter(case.expected for case in CASES) == {NOT_PROMOTIONAL: sum(COUNTS.values())}

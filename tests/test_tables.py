@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from toy_corpus import COOKING, SPORT, WEATHER
 
 from arabic_extremism_clf.errors import CorpusError
 from arabic_extremism_clf.tables import TableSpec, data_file, read_table, table_problems
-
-from toy_corpus import COOKING, SPORT, WEATHER
 
 SPEC = TableSpec(
     name="toy.tsv",
@@ -78,8 +77,10 @@ def test_every_problem_is_reported_with_its_line_and_column(tmp_path):
 
 
 def test_read_table_raises_the_first_problem_with_the_others_as_notes(tmp_path):
-    path = _write(tmp_path, HEADER, f"sport\t{SPORT[0]}\t", f"politics\t{SPORT[1]}\t", "weather\t\t")
-    with pytest.raises(CorpusError, match=r"toy\.tsv, line 3, column 'topic': unknown value") as info:
+    rows = (f"sport\t{SPORT[0]}\t", f"politics\t{SPORT[1]}\t", "weather\t\t")
+    path = _write(tmp_path, HEADER, *rows)
+    expected = r"toy\.tsv, line 3, column 'topic': unknown value"
+    with pytest.raises(CorpusError, match=expected) as info:
         read_table(SPEC, path)
     assert info.value.line == 3 and info.value.column == "topic"
     assert info.value.path == str(path)

@@ -89,9 +89,7 @@ def data_file(name: str) -> Traversable:
     return files(__package__).joinpath(DATA_DIR, name)
 
 
-def table_problems(
-    spec: TableSpec, source: Traversable | Path | None = None
-) -> list[CorpusError]:
+def table_problems(spec: TableSpec, source: Traversable | Path | None = None) -> list[CorpusError]:
     """Every problem of a table file, in line order (an empty list: the table is valid).
 
     Parameters
@@ -109,9 +107,7 @@ def table_problems(
     return _parse(spec, source)[1]
 
 
-def read_table(
-    spec: TableSpec, source: Traversable | Path | None = None
-) -> list[dict[str, str]]:
+def read_table(spec: TableSpec, source: Traversable | Path | None = None) -> list[dict[str, str]]:
     """The rows of a valid table file, in file order.
 
     Parameters
@@ -214,7 +210,7 @@ def _row(spec: TableSpec, text: str, number: int, problem: _Report) -> dict[str,
             number,
         )
         return None
-    row = dict(zip(spec.columns, fields))
+    row = dict(zip(spec.columns, fields, strict=True))
     valid = True
     for column, value in row.items():
         if value != value.strip():
