@@ -410,8 +410,8 @@ def test_writers(model):
     ]
 
 
-def test_batch_writers_write_what_the_row_writers_write():
-    """write_batch formats rows itself (fast); it must match write(batch.rows(...))."""
+def test_writers_write_rows_with_quotes_braces_and_odd_ids():
+    """Labels and ids with quotes and braces survive both writers; rows read back equal."""
     labels = ['a "quoted" {label}', "بطل"]
     clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=labels[0])
     clf.fit(SPORT + WEATHER, [labels[0]] * 6 + [labels[1]] * 6)
@@ -423,20 +423,32 @@ def test_batch_writers_write_what_the_row_writers_write():
         Record(5, ["a", 1], None, "no field\n'text'"),
     ]
     (batch,) = bulk.score_batches(records, clf, batch_size=10)
-    for only in (None, labels[0], labels[1]):
-        rows = [
-            r for r in batch.rows(labels)
-            if only is None or "error" in r or r["label"] == only
-        ]  # fmt: skip
-        fast, slow = io.StringIO(newline=""), io.StringIO(newline="")
-        assert JsonlWriter(fast, labels).write_batch(batch, only_label=only) == len(rows)
-        JsonlWriter(slow).write(rows)
-        assert fast.getvalue() == slow.getvalue()
-        assert _jsonl(fast.getvalue()) == rows
-        fast, slow = io.StringIO(newline=""), io.StringIO(newline="")
-        CsvWriter(fast, labels, with_id=True, with_file=True).write_batch(batch, only_label=only)
-        CsvWriter(slow, labels, with_id=True, with_file=True).write(rows)
-        assert fast.getvalue() == slow.getvalue()
+    rows = list(batch.rows())
+    out = io.StringIO(newline="")
+    assert JsonlWriter(out).write(rows) == len(rows)
+    assert _jsonl(out.getvalue()) == rows
+    out = io.StringIO(newline="")
+    writer = CsvWriter(out, labels, with_id=True, with_file=True)
+    writer.header()
+    writer.write(rows)
+    read = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["id"] for r in read] == ['id "1" {x}', "7", "", "3.5", "['a', 1]"]
+    assert [r["label"] for r in read] == [rows[0]["label"], "", rows[2]["label"], rows[3]["label"], ""]
+
+
+def test_jsonl_writer_refuses_nan_instead_of_writing_invalid_json():
+    out = io.StringIO(newline="")
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        JsonlWriter(out).write([{"line": 1, "confidence": float("nan")}])
+    assert out.getvalue() == ""
+
+
+def test_csv_writer_refuses_a_nan_score():
+    out = io.StringIO(newline="")
+    row = {"line": 1, "label": "a", "confidence": float("nan"), "scores": {"a": 0.5, "b": 0.5}}
+    with pytest.raises(ValueError, match="not finite"):
+        CsvWriter(out, ["a", "b"]).write([row])
+    assert out.getvalue() == ""
 
 
 def test_resume_point_truncates_a_partial_row(tmp_path):

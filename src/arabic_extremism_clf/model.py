@@ -22,6 +22,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .features import PostVectorizer
+from .labels import check_threshold, label_indices
 
 __all__ = ["ExtremismClassifier", "Prediction", "Contribution", "PROMOTIONAL", "NOT_PROMOTIONAL"]
 
@@ -196,8 +197,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
     def _validate_params(self) -> None:  # noqa: D401 - sklearn's name
         if self.calibration not in ("sigmoid", None):
             raise ValueError(f"calibration must be 'sigmoid' or None, got {self.calibration!r}")
-        if not isinstance(self.threshold, numbers.Real) or not 0.0 <= self.threshold <= 1.0:
-            raise ValueError(f"threshold must be a number in [0, 1], got {self.threshold!r}")
+        check_threshold(self.threshold)
         if not isinstance(self.calibration_cv, numbers.Integral) or self.calibration_cv < 2:
             raise ValueError(f"calibration_cv must be an int >= 2, got {self.calibration_cv!r}")
         if not isinstance(self.C, numbers.Real) or self.C <= 0:
@@ -383,15 +383,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "coef_")
         threshold = self.threshold if threshold is None else threshold
-        if not isinstance(threshold, numbers.Real) or not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must be a number in [0, 1], got {threshold!r}")
-        flagged = self.flagged_index_
-        if flagged is None:
-            return self.classes_[np.argmax(proba, axis=1)]
-        others = proba.copy()
-        others[:, flagged] = -1.0
-        idx = np.where(proba[:, flagged] >= threshold, flagged, np.argmax(others, axis=1))
-        return self.classes_[idx]
+        return self.classes_[label_indices(proba, self.flagged_index_, threshold)]
 
     def explained_labels(self, proba: np.ndarray, threshold: float | None = None) -> list[str]:
         """The label to explain for each post: ``flagged_label``, else the predicted one.

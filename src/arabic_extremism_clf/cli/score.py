@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
-
-from .. import bulk
+from .. import io as aeclf_io
+from ..io import Record, ResumePoint
+from ..labels import check_threshold
+from ..scoring.files import DEFAULT_BATCH_SIZE, Summary, score_batches
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=["auto", *bulk.INPUT_FORMATS],
+        choices=["auto", *aeclf_io.INPUT_FORMATS],
         default="auto",
         help="input format (default: from the file suffix; stdin and unknown: text)",
     )
@@ -75,15 +76,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", help="output file (default: stdout)")
     parser.add_argument(
         "--output-format",
-        choices=bulk.OUTPUT_FORMATS,
+        choices=aeclf_io.OUTPUT_FORMATS,
         help="output format (default: csv for an -o file ending in .csv, else jsonl)",
     )
     parser.add_argument("--model", help="model directory (default: the shipped model)")
     parser.add_argument(
         "--batch-size",
         type=int,
-        default=bulk.DEFAULT_BATCH_SIZE,
-        help=f"posts scored at a time (default: {bulk.DEFAULT_BATCH_SIZE})",
+        default=DEFAULT_BATCH_SIZE,
+        help=f"posts scored at a time (default: {DEFAULT_BATCH_SIZE})",
     )
     parser.add_argument(
         "--jobs", type=int, default=1, help="worker processes, -1 for all cores (default: 1)"
@@ -150,7 +151,7 @@ def _natural_key(path: Path) -> list:
 def _parquet_parts(path: Path) -> list[Path]:
     """The .parquet files under a data set directory, in natural order of their paths."""
     parts = sorted(
-        (p for p in path.rglob("*") if p.is_file() and bulk.infer_format(p.name) == "parquet"),
+        (p for p in path.rglob("*") if p.is_file() and aeclf_io.infer_format(p.name) == "parquet"),
         key=lambda p: _natural_key(p.relative_to(path)),
     )
     if not parts:
@@ -165,11 +166,11 @@ def _format_of(name: str, requested: str) -> str:
         return requested
     if name != "-" and Path(name).is_dir():
         return "parquet"
-    return bulk.infer_format(name)
+    return aeclf_io.infer_format(name)
 
 
 @contextlib.contextmanager
-def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[bulk.Record]]:
+def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[Record]]:
     """The records of one input, with its files closed at the end."""
     fmt = _format_of(name, args.format)
     options: dict[str, Any] = {"text_col": args.text_col, "id_col": args.id_col}
@@ -186,14 +187,14 @@ def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[bulk
             raise ValueError("Parquet input must be a file or a directory, not stdin")
         path = Path(name)
         parts = _parquet_parts(path) if path.is_dir() else [path]
-        yield bulk.read_parquet(parts, **options)
+        yield aeclf_io.read_parquet(parts, **options)
         return
     if name == "-":
-        yield bulk.read_records(_stdin_bytes(), fmt, **options)
+        yield aeclf_io.read_records(_stdin_bytes(), fmt, **options)
         return
     opener = gzip.open if name.lower().endswith(".gz") else open
     with opener(name, "rb") as stream:
-        yield bulk.read_records(stream, fmt, **options)
+        yield aeclf_io.read_records(stream, fmt, **options)
 
 
 # --- output --------------------------------------------------------------------------
@@ -202,7 +203,7 @@ def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[bulk
 def _output_format(args: argparse.Namespace) -> str:
     if args.output_format:
         return args.output_format
-    if args.output and bulk.infer_format(args.output) == "csv":
+    if args.output and aeclf_io.infer_format(args.output) == "csv":
         return "csv"
     return "jsonl"
 
@@ -224,7 +225,7 @@ def _stdout_text() -> Iterator[IO[str]]:
             stream.detach()
 
 
-def _resume(args: argparse.Namespace, fmt: str, columns: list[str]) -> bulk.ResumePoint | None:
+def _resume(args: argparse.Namespace, fmt: str, columns: list[str]) -> ResumePoint | None:
     """Cut an interrupted output back to its last complete row; None: start afresh."""
     if not args.resume:
         return None
@@ -233,7 +234,7 @@ def _resume(args: argparse.Namespace, fmt: str, columns: list[str]) -> bulk.Resu
         log.info("%s does not exist yet: starting from the first row", path)
         return None
     with path.open("r+b") as fh:
-        point = bulk.resume_point(fh, fmt, columns=columns, explain=args.explain)
+        point = aeclf_io.resume_point(fh, fmt, columns=columns, explain=args.explain)
     if point.truncated:
         log.warning("%s: cut off an incomplete last row (%d bytes)", path, point.truncated)
     log.info("%s: %d complete rows, resuming after line %d", path, point.rows, point.line)
@@ -286,14 +287,14 @@ def run(args: argparse.Namespace) -> int:
             f"{classes} and its flagged label is {model.flagged_label!r}"
         )
     if args.threshold is not None:
-        model.labels_from_proba(np.zeros((0, len(classes))), args.threshold)  # validates
+        check_threshold(args.threshold, "--threshold")
     fmt = _output_format(args)
     with_file = len(args.inputs) > 1
-    columns = bulk.output_columns(
+    columns = aeclf_io.output_columns(
         classes, with_id=args.id_col is not None, with_file=with_file, explain=args.explain
     )
     point = _resume(args, fmt, columns)
-    summary = bulk.Summary(flagged_label=flagged_label)
+    summary = Summary(flagged_label=flagged_label)
     try:
         with contextlib.ExitStack() as stack:
             if args.output is None:
@@ -304,7 +305,7 @@ def run(args: argparse.Namespace) -> int:
                     open(args.output, mode, encoding="utf-8", errors="backslashreplace", newline="")
                 )
             if fmt == "csv":
-                writer: Any = bulk.CsvWriter(
+                writer: Any = aeclf_io.CsvWriter(
                     stream,
                     classes,
                     with_id=args.id_col is not None,
@@ -314,7 +315,7 @@ def run(args: argparse.Namespace) -> int:
                 if point is None or not point.header:
                     writer.header()
             else:
-                writer = bulk.JsonlWriter(stream, classes)
+                writer = aeclf_io.JsonlWriter(stream)
             bar = stack.enter_context(_progress(args))
             _score_inputs(
                 args, model, writer, stream, summary, point, with_file, flagged_label, bar, top
@@ -355,15 +356,15 @@ def _score_inputs(
     model: Any,
     writer: Any,
     stream: IO[str],
-    summary: bulk.Summary,
-    point: bulk.ResumePoint | None,
+    summary: Summary,
+    point: ResumePoint | None,
     with_file: bool,
     flagged_label: str | None,
     bar: Any,
     top: int,
 ) -> None:
     """Score every input in turn (after the resume point) and write the rows."""
-    batches = bulk.score_batches(
+    batches = score_batches(
         _records(args, summary, point, with_file),
         model,
         batch_size=args.batch_size,
@@ -374,15 +375,19 @@ def _score_inputs(
     )
     only = flagged_label if args.only_flagged else None
     for batch in batches:
-        summary.add_batch(batch)
-        summary.written += writer.write_batch(batch, only_label=only)
+        rows = list(batch.rows())
+        for row in rows:
+            summary.add(row)
+        if only is not None:
+            rows = [row for row in rows if row.get("label", only) == only]
+        summary.written += writer.write(rows)
         stream.flush()  # output appears as it goes
         bar.update(len(batch.records))
 
 
 def _records(
-    args: argparse.Namespace, summary: bulk.Summary, point: bulk.ResumePoint | None, with_file: bool
-) -> Iterator[bulk.Record]:
+    args: argparse.Namespace, summary: Summary, point: ResumePoint | None, with_file: bool
+) -> Iterator[Record]:
     """The records of all inputs, one after the other, after the resume point.
 
     One stream for all inputs, so that worker processes get the model once per job.
@@ -411,7 +416,7 @@ def _records(
                 yield from records
 
 
-def _skip(records: Iterator[bulk.Record], after_line: int) -> Iterator[bulk.Record]:
+def _skip(records: Iterator[Record], after_line: int) -> Iterator[Record]:
     """The records after ``after_line`` (read, not scored, up to there)."""
     for record in records:
         if record.line > after_line:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 # Only the constants: the server module imports FastAPI and the model lazily.
-from ..server import (
+from ..scoring.http import (
     DEFAULT_MAX_BATCH,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_CONCURRENT_BATCHES,
@@ -88,7 +88,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand: serve until SIGTERM (exit 0) or Ctrl+C (exit 130)."""
-    from ..server import serve
+    from ..scoring.http import serve
 
     try:
         serve(
