@@ -129,6 +129,7 @@ def retrained(shared_data_dir):
     return train_default(data_dir=shared_data_dir)
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_default_recipe_meets_cross_validated_target(retrained):
     """Grouped 5-fold macro-F1 >= 0.95 at a threshold that flags <= 2% of religious posts."""
@@ -140,6 +141,7 @@ def test_default_recipe_meets_cross_validated_target(retrained):
     assert len(chosen) == 1 and chosen[0]["guard_flag_rate"] <= 0.02, chosen
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_retraining_reproduces_the_shipped_model(retrained, model, manifest):
     assert retrained.model.threshold == pytest.approx(model.threshold)
@@ -158,6 +160,7 @@ def test_retraining_reproduces_the_shipped_model(retrained, model, manifest):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_promotional_posts_rank_above_news_and_counter_speech(retrained):
     for name, figures in retrained.metrics["ranking"].items():

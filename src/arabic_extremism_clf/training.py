@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedGroupKFold
 
+from .labels import label_indices
 from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus
 from .model import ExtremismClassifier
 from .recipe import (
@@ -351,16 +352,15 @@ def best_macro_f1_threshold(
     from sklearn.metrics import f1_score
 
     column = list(classes).index(flagged_label)
-    others = proba.copy()
-    others[:, column] = -1.0
-    fallback = np.asarray(classes, dtype=object)[np.argmax(others, axis=1)]
+    names = np.asarray(classes, dtype=object)
     guarded = None
     if guard is not None:
         guarded = np.asarray(guard, dtype=bool) & (np.asarray(labels, dtype=object) != flagged_label)
     sweep = []
     for threshold in np.round(np.arange(0.05, 0.951, 0.05), 2):
-        flagged = proba[:, column] >= threshold
-        predicted = np.where(flagged, flagged_label, fallback)
+        indices = label_indices(proba, column, float(threshold))
+        flagged = indices == column
+        predicted = names[indices]
         row = {
             "threshold": float(threshold),
             "macro_f1": float(f1_score(labels, predicted, average="macro")),
