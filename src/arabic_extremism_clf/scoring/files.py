@@ -102,14 +102,11 @@ def score_iter(
 
     Examples
     --------
-    >>> from arabic_extremism_clf.model import ExtremismClassifier
-    >>> texts = ["فاز الفريق بالمباراة", "هدف رائع في المباراة", "الفريق بطل الدوري",
-    ...          "طقس ممطر اليوم", "درجات الحرارة مرتفعة", "رياح وغيوم اليوم"] * 3
-    >>> clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=None)
-    >>> clf = clf.fit(texts, (["sport"] * 3 + ["weather"] * 3) * 3)
+    >>> from arabic_extremism_clf import load_model
+    >>> clf = load_model()  # the shipped model
     >>> posts = (post for post in ["مباراة الفريق", "طقس ممطر"])
     >>> [p.label for p in score_iter(posts, clf, batch_size=1)]
-    ['sport', 'weather']
+    ['not_promotional', 'not_promotional']
     """
     if isinstance(texts, str):
         raise TypeError(
@@ -287,14 +284,11 @@ def score_records(
 
     Examples
     --------
-    >>> from arabic_extremism_clf.model import ExtremismClassifier
-    >>> texts = ["فاز الفريق بالمباراة", "هدف رائع في المباراة", "الفريق بطل الدوري",
-    ...          "طقس ممطر اليوم", "درجات الحرارة مرتفعة", "رياح وغيوم اليوم"] * 3
-    >>> clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=None)
-    >>> clf = clf.fit(texts, (["sport"] * 3 + ["weather"] * 3) * 3)
+    >>> from arabic_extremism_clf import load_model
+    >>> clf = load_model()  # the shipped model
     >>> records = [Record(1, "a", "مباراة الفريق", None), Record(2, "b", None, "empty post")]
     >>> [row.get("label", row.get("error")) for row in score_records(records, clf)]
-    ['sport', 'empty post']
+    ['not_promotional', 'empty post']
     """
     batches = score_batches(
         records,
