@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..io.readers import Record
@@ -125,13 +126,7 @@ def _predictions(
 
     for scores in scored_text_batches(batches, model, n_jobs=n_jobs, threshold=threshold):
         for row in scores:
-            yield Prediction(row["label"], row["confidence"], _frozen(row["scores"]))
-
-
-def _frozen(scores: dict[str, float]) -> Mapping[str, float]:
-    from types import MappingProxyType
-
-    return MappingProxyType(scores)
+            yield Prediction(row["label"], row["confidence"], MappingProxyType(row["scores"]))
 
 
 def _checked_text_batches(texts: Iterable[str], batch_size: int) -> Iterator[list[str]]:
