@@ -36,11 +36,12 @@ def _check_binary(values: object, name: str) -> np.ndarray:
     array = np.asarray(values)
     if array.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
-    if array.dtype != bool:
-        if not np.issubdtype(array.dtype, np.number) or not np.all(np.isin(array, (0, 1))):
-            raise ValueError(
-                f"{name} must hold booleans or 0/1, found values {np.unique(array)[:5].tolist()!r}"
-            )
+    if array.dtype != bool and (
+        not np.issubdtype(array.dtype, np.number) or not np.all(np.isin(array, (0, 1)))
+    ):
+        raise ValueError(
+            f"{name} must hold booleans or 0/1, found values {np.unique(array)[:5].tolist()!r}"
+        )
     return array.astype(bool)
 
 

@@ -267,7 +267,10 @@ def evaluate_predictions(
     pred = class_array[pred_idx]
     logger.debug(
         "evaluating %d posts over classes %s (flagged %r, threshold %s)",
-        len(truth), class_list, flagged_label, threshold,
+        len(truth),
+        class_list,
+        flagged_label,
+        threshold,
     )
 
     precision, recall, f1, support = precision_recall_fscore_support(

@@ -39,11 +39,7 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 
 
 def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _number(value: Any, digits: int = 3) -> str:
@@ -75,5 +71,3 @@ def _threshold(value: Any) -> str:
 
 def _label_name(flagged: Any) -> str:
     return _code(flagged) if flagged is not None else "flagged-label"
-
-

@@ -161,8 +161,7 @@ def _sizes_table(sizes: Any) -> str:
     if sizes and all(_is_number(v) for v in sizes.values()):
         return _table(["set", "posts"], [[_cell(k), _number(v)] for k, v in sizes.items()])
     if not sizes or not all(
-        isinstance(v, Mapping) and all(_is_number(n) for n in v.values())
-        for v in sizes.values()
+        isinstance(v, Mapping) and all(_is_number(n) for n in v.values()) for v in sizes.values()
     ):
         return _json_block(sizes)
     columns = sorted({column for counts in sizes.values() for column in counts})
@@ -224,7 +223,7 @@ def _recipe_section(training: Mapping[str, Any] | None) -> str:
         shown = {k: v for k, v in recipe.items() if k != "train_sizes"}
         steps = _compact_json_block(shown)
         if "train_sizes" in recipe:
-            steps += "\n\n(`train_sizes`: the table under \"Training data and licences\".)"
+            steps += '\n\n(`train_sizes`: the table under "Training data and licences".)'
     else:
         steps = _json_block(recipe)
     return (
@@ -355,4 +354,3 @@ def render_model_card(manifest: Mapping[str, Any]) -> str:
         metrics=metrics_section(manifest.get("metrics"), manifest),
         recipe=_recipe_section(manifest.get("training")),
     )
-

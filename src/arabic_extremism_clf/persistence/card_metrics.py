@@ -25,6 +25,7 @@ from ._markdown import (
 
 __all__ = ["metrics_section"]
 
+
 def _threshold_sentence(threshold: Any, selection: Mapping[str, Any]) -> str:
     method = selection.get("method")
     if isinstance(method, str) and method:
@@ -63,10 +64,14 @@ def _cv_section(
     )
     sources = _mapping(cv.get("by_source"))
     if sources:
-        intro += " Sources: " + ", ".join(
-            f"`{_cell(source)}` ({_number(_mapping(counts).get('n'))} posts)"
-            for source, counts in sources.items()
-        ) + "."
+        intro += (
+            " Sources: "
+            + ", ".join(
+                f"`{_cell(source)}` ({_number(_mapping(counts).get('n'))} posts)"
+                for source, counts in sources.items()
+            )
+            + "."
+        )
     parts = [intro, _table(["figure", "value"], rows)]
     if cv.get("threshold") is not None or selection:
         threshold = selection.get("threshold", cv.get("threshold"))
@@ -96,9 +101,7 @@ def _flag_counts(report: Mapping[str, Any], flagged: Any) -> tuple[Any, Any, Any
         return None, None, None
 
 
-def _heldout_row(
-    name: str, report: Mapping[str, Any], flagged: Any, threshold: Any
-) -> list[str]:
+def _heldout_row(name: str, report: Mapping[str, Any], flagged: Any, threshold: Any) -> list[str]:
     n = report.get("n")
     positives, n_flagged, true_flags = _flag_counts(report, flagged)
     flag_rate = n_flagged / n if _is_number(n_flagged) and _is_number(n) and n else None
@@ -128,20 +131,24 @@ def _heldout_row(
 
 def _heldout_section(heldout: Mapping[str, Any], flagged: Any, threshold: Any) -> str:
     rows = [
-        _heldout_row(name, _mapping(report), flagged, threshold)
-        for name, report in heldout.items()
+        _heldout_row(name, _mapping(report), flagged, threshold) for name, report in heldout.items()
     ]
     name = _label_name(flagged)
     header = [
-        "held-out set", "posts", f"{name} posts", "flagged (rate)",
-        "false-positive rate", "recall", "macro-F1", "ECE",
+        "held-out set",
+        "posts",
+        f"{name} posts",
+        "flagged (rate)",
+        "false-positive rate",
+        "recall",
+        "macro-F1",
+        "ECE",
     ]
     return (
         "### Held-out sets\n\n"
         f"The final model on sets it was not trained on, at its threshold "
         f"({_threshold(threshold)}). On a set without {name} posts every flag is a false "
-        f"positive, and recall and macro-F1 are undefined ({_MISSING}).\n\n"
-        + _table(header, rows)
+        f"positive, and recall and macro-F1 are undefined ({_MISSING}).\n\n" + _table(header, rows)
     )
 
 
@@ -217,5 +224,3 @@ def metrics_section(metrics: Mapping[str, Any] | None, manifest: Mapping[str, An
     if unshown:
         pointer += " Also recorded there: " + ", ".join(unshown) + "."
     return "\n\n".join([pointer, *parts])
-
-

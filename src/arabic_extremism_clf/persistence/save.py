@@ -287,4 +287,3 @@ def _replace(tmp: Path, target: Path) -> None:
         old.rename(target)
         raise
     shutil.rmtree(old)
-
