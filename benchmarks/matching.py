@@ -6,12 +6,14 @@ sentences. Nothing is written except ``--save-sigs`` (signatures, no text) if gi
 
 1. The pool: those posts, with at least ``--min-chars`` characters of match text,
    made "unrelated" by keeping one post per near-duplicate cluster (word-set Jaccard
-   >= 0.5, exact, ``corpus.near_duplicate_clusters``).
-2. Known posts: ``--known`` (10,000) drawn from the pool; edited copies of them made by
+   >= 0.5, exact, ``corpus.near_duplicate_clusters``; cached in ``--cache-dir``, as
+   positions, since it takes minutes).
+2. Known posts: ``--known`` (10,000) drawn from the pool (news sentences from every
+   other day of SaudiNewsNet, so that no story is on both sides); edited copies of them made by
    ``matching.edits`` with 1, 2, 4 and 6 random edits, and with one edit of each kind.
    Recall: the share of edited copies whose match is the post they were made from.
-3. False matches: ``--unrelated`` (100,000) other posts of the pool queried against the
-   known posts; any match is false (the pool has no near-duplicates left).
+3. False matches: ``--unrelated`` (100,000) other posts of the pool (news from the other
+   days) queried against the known posts; any match is counted as false.
 4. Speed: query throughput on one core against 100k and 1M signatures: text in
    (normalization, shingles, MinHash, LSH, verification) and signatures in (LSH and
    verification only); build time; bytes per signature on disk and in memory, and the
@@ -83,34 +85,63 @@ def log(msg: str) -> None:
 # --- data ----------------------------------------------------------------------------
 
 
-def load_pool(data_dir: str | None, min_chars: int) -> tuple[list[str], list[str]]:
-    """Neutral posts and their source names, one per near-duplicate cluster."""
-    texts: list[str] = []
-    sources: list[str] = []
+def _clusters(texts: list[str], cache_dir: Path) -> list[int]:
+    """``near_duplicate_clusters(texts, 0.5)``, cached (positions only, no text)."""
+    digest = hashlib.sha256("\x00".join(texts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    cache = cache_dir / f"aeclf-match-clusters-{digest}.npy"
+    if cache.is_file():
+        return np.load(cache).tolist()
+    t0 = time.perf_counter()
+    clusters = corpus.near_duplicate_clusters(texts, threshold=0.5)
+    log(f"near-duplicate clusters of {len(texts):,} posts in {time.perf_counter() - t0:.0f} s")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    np.save(cache, np.array(clusters, dtype=np.int64))
+    return clusters
+
+
+def load_pool(data_dir: str | None, min_chars: int, cache_dir: Path) -> list[tuple[str, str, str]]:
+    """Neutral posts as (text, source, date), one per near-duplicate cluster.
+
+    ``date`` is the SaudiNewsNet extraction day ("" for the tweet corpora).
+    """
+    rows: list[tuple[str, str, str]] = []
 
     def take(name: str, c: corpus.Corpus, keep: set[str] | None = None) -> None:
         for text, meta in zip(c.texts, c.meta):
             if keep is None or meta.get("orig_label") in keep:
-                texts.append(text)
-                sources.append(name)
+                rows.append((text, name, meta.get("date", "")))
 
     for split in ("train", "dev"):
         take("asnd", corpus.load_asnd(data_dir, split=split))
         take("osact2020", corpus.load_osact2020(data_dir, split=split), {"NOT_OFF/NOT_HS"})
     take("l-hsab", corpus.load_lhsab(data_dir), {"normal"})
     take("saudinewsnet", corpus.load_saudinewsnet(data_dir, kind="sentences", isis_only=False))
-    log(f"loaded {len(texts):,} posts: {dict(Counter(sources))}")
-    keep = [i for i, t in enumerate(texts) if len(match_text(t)) >= min_chars]
-    texts = [texts[i] for i in keep]
-    sources = [sources[i] for i in keep]
-    t0 = time.perf_counter()
-    clusters = corpus.near_duplicate_clusters(texts, threshold=0.5)
-    firsts = [i for i, c in enumerate(clusters) if c == i]
-    log(
-        f"{len(texts):,} with >= {min_chars} chars of match text; {len(firsts):,} near-duplicate "
-        f"clusters (word Jaccard >= 0.5) in {time.perf_counter() - t0:.0f} s"
-    )
-    return [texts[i] for i in firsts], [sources[i] for i in firsts]
+    log(f"loaded {len(rows):,} posts: {dict(Counter(r[1] for r in rows))}")
+    rows = [r for r in rows if len(match_text(r[0])) >= min_chars]
+    clusters = _clusters([r[0] for r in rows], cache_dir)
+    firsts = [rows[i] for i, c in enumerate(clusters) if c == i]
+    log(f"{len(rows):,} with >= {min_chars} chars of match text; {len(firsts):,} near-duplicate "
+        "clusters (word Jaccard >= 0.5)")
+    return firsts
+
+
+def split_pool(
+    pool: list[tuple[str, str, str]], n_known: int, n_unrelated: int, seed: int
+) -> tuple[list[int], list[int]]:
+    """Known and unrelated positions: news of disjoint days (a story is rewritten by
+    several newspapers on one day), tweets and news posts at random."""
+    rng = random.Random(seed)
+    days = sorted({d for _, _, d in pool if d})
+    known_days = set(days[::2])
+    known_side = [i for i, (_, _, d) in enumerate(pool) if not d or d in known_days]
+    rng.shuffle(known_side)
+    known = known_side[:n_known]
+    taken = set(known)
+    rest = [i for i, (_, _, d) in enumerate(pool) if i not in taken and (not d or d not in known_days)]
+    rng.shuffle(rest)
+    if len(known) < n_known or len(rest) < n_unrelated:
+        raise SystemExit(f"the pool is too small: {len(known):,} known, {len(rest):,} unrelated")
+    return known, rest[:n_unrelated]
 
 
 def synthetic_posts(texts: list[str], n: int, seed: int) -> list[str]:
@@ -346,6 +377,8 @@ def main() -> None:
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--quick", action="store_true", help="1/10 of the sizes")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache-dir", default=tempfile.gettempdir(),
+                        help="where the near-duplicate clusters are cached (positions, no text)")
     args = parser.parse_args()
     if args.quick:
         args.known //= 10
@@ -353,16 +386,14 @@ def main() -> None:
         args.sizes = [s // 10 for s in args.sizes]
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
           f"{os.cpu_count()} cpus, load {os.getloadavg()[0]:.1f}")
-    texts, sources = load_pool(args.data_dir, args.min_chars)
-    rng = random.Random(args.seed)
-    order = list(range(len(texts)))
-    rng.shuffle(order)
-    if len(order) < args.known + args.unrelated:
-        raise SystemExit(f"the pool has {len(order):,} posts, fewer than --known + --unrelated")
-    known = [texts[i] for i in order[: args.known]]
-    unrelated = [texts[i] for i in order[args.known : args.known + args.unrelated]]
-    print(f"pool {len(texts):,} unrelated posts ({dict(Counter(sources))}); known {len(known):,} "
-          f"({dict(Counter(sources[i] for i in order[: args.known]))}); unrelated queries {len(unrelated):,}")
+    pool = load_pool(args.data_dir, args.min_chars, Path(args.cache_dir))
+    known_at, unrelated_at = split_pool(pool, args.known, args.unrelated, args.seed)
+    known = [pool[i][0] for i in known_at]
+    unrelated = [pool[i][0] for i in unrelated_at]
+    print(f"pool {len(pool):,} posts ({dict(Counter(r[1] for r in pool))}); known {len(known):,} "
+          f"({dict(Counter(pool[i][1] for i in known_at))}); unrelated queries {len(unrelated):,} "
+          f"({dict(Counter(pool[i][1] for i in unrelated_at))}); news days of the known posts and of "
+          "the unrelated ones are disjoint")
     edited = edited_sets(known, args.seed)
     grid = GRID if args.grid else {"default": MatchParams()}
     results = {}
@@ -414,7 +445,9 @@ def main() -> None:
 
     if not args.no_speed:
         queries = [apply_edits(x, 2, random.Random(i))[0] for i, x in enumerate(known[:5000])] + unrelated[:15_000]
-        real = [texts[i] for i in order]
+        real = [pool[i][0] for i in known_at + unrelated_at] + [
+            pool[i][0] for i in sorted(set(range(len(pool))) - set(known_at) - set(unrelated_at))
+        ]
         rows = speed(MatchParams(), real, args.sizes, queries, args.seed, t)
         print(f"\n## Speed, one process (default parameters; {len(queries):,} queries: 1/4 edited known posts, "
               "3/4 unrelated; batches of 1,000)")

@@ -113,8 +113,11 @@ def punctuation(text: str, rng: random.Random) -> str:
     """Insert punctuation, attached to words or alone."""
     words = text.split(" ")
     for _ in range(rng.randint(1, 3)):
-        i = rng.randrange(len(words))
-        words[i] = words[i] + rng.choice(_PUNCT) if rng.random() < 0.7 else rng.choice(_PUNCT)
+        if rng.random() < 0.7:
+            i = rng.randrange(len(words))
+            words[i] += rng.choice(_PUNCT)
+        else:
+            words.insert(rng.randint(0, len(words)), rng.choice(_PUNCT))
     return " ".join(words)
 
 

@@ -6,8 +6,8 @@ A post goes through three steps:
    preprocess.preprocess`: diacritics, tatweel, stretching, zero-width and bidi
    controls, presentation forms, alef/yeh/teh-marbuta variants, ``RT`` markers, URLs,
    mentions, hashtag signs), then what matching needs beyond it: the placeholder tokens
-   (``URL``, ``USER``, ``HASHTAG``) and every token without a letter or digit (emoji,
-   punctuation) are dropped, and Persian/Urdu look-alike letters are folded onto the
+   (``URL``, ``USER``, ``HASHTAG``), a retweet marker ``rt`` anywhere, and every token
+   without a letter or digit (emoji, punctuation) are dropped, and Persian/Urdu look-alike letters are folded onto the
    Arabic ones (:data:`LOOKALIKE_TABLE`). The tokens left are joined by single spaces.
 2. :func:`shingle_hashes`: the distinct character ``shingle_size``-grams of the match
    text (spaces included), each hashed with 32-bit FNV-1a over its UTF-32-LE bytes
@@ -140,13 +140,16 @@ class MatchParams:
 # --- match text ----------------------------------------------------------------------
 
 _KEEP_MEMO: dict[str, bool] = {}
+# Placeholders, and a retweet marker that is not at the start (``preprocess`` drops a
+# leading one; Latin text is lower-cased by then).
+_DROPPED = PLACEHOLDER_TOKENS | {"rt"}
 
 
 def _keep(token: str) -> bool:
     """Whether a token of ``preprocess`` output carries content for matching."""
     keep = _KEEP_MEMO.get(token)
     if keep is None:
-        keep = token not in PLACEHOLDER_TOKENS and any(
+        keep = token not in _DROPPED and any(
             unicodedata.category(c)[0] in "LN" for c in token
         )
         if len(_KEEP_MEMO) >= 500_000:
