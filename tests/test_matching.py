@@ -349,7 +349,7 @@ def test_cli_exit_codes(tmp_path, capsys, index):
     assert main(["match"]) == 2
     assert main(["match", "query", str(tmp_path / "nowhere"), str(q)]) == 1
     assert "not a signatures directory" in capsys.readouterr().err
-    assert main(["match", "query", str(tmp_path / "sigs"), str(q), "--id-col", "id"]) == 1
+    assert main(["match", "query", str(tmp_path / "sigs"), str(q), "--id-col", "id"]) == 2
     arrays = tmp_path / "sigs" / "signatures.npz"
     arrays.write_bytes(arrays.read_bytes()[:-10])
     assert main(["match", "query", str(tmp_path / "sigs"), str(q)]) == 1

@@ -15,26 +15,40 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from .. import bulk
+from .. import io as aeclf_io
+from ..io import Record
+from ._args import UsageError
 from .score import _open_records, _stdout_text
 
 BATCH = 1000
 
 
-def _threshold(value: str) -> float:
+def similarity(value: str) -> float:
+    """``type=`` of ``--match-threshold``: a number in (0, 1]."""
     try:
         number = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {value!r}") from None
     if not 0.0 < number <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {value}")
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {value}")
     return number
+
+
+def add_match_threshold(parser: argparse.ArgumentParser, default: str) -> None:
+    """The ``--match-threshold`` flag (shared with ``score`` and ``serve``)."""
+    parser.add_argument(
+        "--match-threshold",
+        type=similarity,
+        metavar="T",
+        help="minimum estimated Jaccard similarity of a match, in (0, 1] "
+        f"(default: {default})",
+    )
 
 
 def _input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=["auto", *bulk.INPUT_FORMATS],
+        choices=["auto", *aeclf_io.INPUT_FORMATS],
         default="auto",
         help="input format (default: from the file suffix; stdin and unknown: text)",
     )
@@ -92,12 +106,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     query.add_argument("sigs", metavar="SIGS", help="signatures directory")
     query.add_argument("input", metavar="INPUT", nargs="?", default="-", help="input file ('-': stdin)")
     query.add_argument("-o", "--output", help="output file (default: stdout)")
-    query.add_argument(
-        "--match-threshold",
-        type=_threshold,
-        metavar="T",
-        help="minimum estimated Jaccard similarity of a match (default: the one in SIGS)",
-    )
+    add_match_threshold(query, "the one recorded in SIGS")
     _input_options(query)
     query.set_defaults(run=run_query)
 
@@ -116,7 +125,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def _batches(args: argparse.Namespace, name: str) -> Any:
     """Lists of records of the input, BATCH at a time."""
     with _open_records(name, args) as records:
-        batch: list[bulk.Record] = []
+        batch: list[Record] = []
         for record in records:
             batch.append(record)
             if len(batch) == BATCH:
@@ -126,7 +135,7 @@ def _batches(args: argparse.Namespace, name: str) -> Any:
             yield batch
 
 
-def _record_id(record: bulk.Record, args: argparse.Namespace) -> Any:
+def _record_id(record: Record, args: argparse.Namespace) -> Any:
     return record.id if args.id_col is not None else record.line
 
 
@@ -139,7 +148,7 @@ def run_index(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     if args.append and args.overwrite:
-        raise ValueError("--append keeps SIGS and --overwrite replaces it: choose one")
+        raise UsageError("--append keeps SIGS and --overwrite replaces it: choose one")
     exists = out.exists() and (not out.is_dir() or any(out.iterdir()))
     if exists and not (args.append or args.overwrite):
         raise FileExistsError(f"{out} exists: pass --append to add to it, or --overwrite to replace it")
@@ -193,7 +202,7 @@ def run_query(args: argparse.Namespace) -> int:
     if args.output is not None and args.input != "-" and Path(args.output).exists() and (
         Path(args.output).resolve() == Path(args.input).resolve()
     ):
-        raise ValueError(f"{args.output} is both the input and the output")
+        raise UsageError(f"{args.output} is both the input and the output")
     index, manifest = load_index(args.sigs)
     threshold = args.match_threshold if args.match_threshold is not None else manifest["threshold"]
     rows = matched = errors = 0
@@ -202,10 +211,11 @@ def run_query(args: argparse.Namespace) -> int:
             stream: IO[str] = stack.enter_context(_stdout_text())
         else:
             stream = stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))
+        writer = aeclf_io.JsonlWriter(stream)
         for batch in _batches(args, args.input):
             texts = [r.text if r.error is None else None for r in batch]
-            matches = match_rows(index, texts, threshold)
-            for record, match in zip(batch, matches):
+            out = []
+            for record, match in zip(batch, match_rows(index, texts, threshold)):
                 row: dict[str, Any] = {"line": record.line}
                 if args.id_col is not None:
                     row["id"] = record.id
@@ -214,8 +224,8 @@ def run_query(args: argparse.Namespace) -> int:
                     row["error"] = record.error
                     errors += 1
                 matched += match is not None
-                stream.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-            rows += len(batch)
+                out.append(row)
+            rows += writer.write(out)
             stream.flush()
     print(
         f"aeclf match query: {rows:,} rows, {matched:,} matched (threshold {threshold}), "
@@ -266,7 +276,7 @@ def run_merge(args: argparse.Namespace) -> int:
     if out.exists() and not args.overwrite:
         raise FileExistsError(f"{out} exists: pass --overwrite to replace it")
     if any(Path(s).resolve() == out.resolve() for s in args.sigs) and out.exists():
-        raise ValueError(f"{out} is both an input and the output")
+        raise UsageError(f"{out} is both an input and the output")
     merged, manifest = load_index(args.sigs[0])
     not_indexed = dict(manifest.get("not_indexed", {}))
     for path in args.sigs[1:]:
