@@ -389,3 +389,66 @@ def test_no_false_matches_among_real_unrelated_posts(shared_data_dir):
     found = idx.match(edited)
     recall = np.mean([m is not None and m["id"] == i for i, m in zip(np.flatnonzero(signed), found)])
     assert recall >= 0.9
+
+
+# --- aeclf score --known, the HTTP service ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def toy_model_dir(tmp_path_factory):
+    from arabic_extremism_clf.model import ExtremismClassifier
+    from arabic_extremism_clf.persistence import save_model
+    from toy_corpus import SPORT, WEATHER
+
+    clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label="sport")
+    clf.fit(SPORT + WEATHER, ["sport"] * 6 + ["weather"] * 6)
+    return str(save_model(clf, tmp_path_factory.mktemp("m") / "model"))
+
+
+@pytest.mark.parametrize("output", ["out.jsonl", "out.csv"])
+def test_cli_score_known(tmp_path, capsys, index, toy_model_dir, output):
+    import csv
+
+    save_index(index, tmp_path / "sigs")
+    posts = _write_lines(tmp_path / "posts.jsonl", [
+        json.dumps({"text": apply_edits(KNOWN[5], ["tatweel", "emoji"], 2)[0]}, ensure_ascii=False),
+        "{broken",
+        json.dumps({"text": "طقس ممطر اليوم في المدينة والجو بارد جدا مساء"}, ensure_ascii=False),
+    ])
+    out = tmp_path / output
+    argv = ["score", str(posts), "--model", toy_model_dir, "--known", str(tmp_path / "sigs"),
+            "-o", str(out), "--no-progress"]
+    assert main(argv) == 0
+    if output.endswith(".jsonl"):
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        matches = [r["match"] for r in rows]
+        assert "label" in rows[0] and "error" in rows[1]
+    else:
+        with out.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert "match" in rows[0]
+        matches = [json.loads(r["match"]) if r["match"] else None for r in rows]
+    assert len(rows) == 3
+    assert matches[0]["id"] == 6 and matches[1] is None and matches[2] is None
+    capsys.readouterr()
+    assert main(["score", str(posts), "--model", toy_model_dir, "--match-threshold", "0.5"]) == 2
+    assert "needs --known" in capsys.readouterr().err
+
+
+def test_service_known(tmp_path, index, toy_model_dir):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from arabic_extremism_clf.scoring.http import create_app
+
+    save_index(index, tmp_path / "sigs")
+    texts = [apply_edits(KNOWN[0], ["diacritics", "urls"], 4)[0], "مباراة اليوم"]
+    with TestClient(create_app(toy_model_dir, known=tmp_path / "sigs")) as http:
+        results = http.post("/classify", json={"texts": texts}).json()["results"]
+    assert [r["match"] and r["match"]["id"] for r in results] == [1, None]
+    assert "label" in results[0]
+    with TestClient(create_app(toy_model_dir)) as http:  # no --known: no match field
+        results = http.post("/classify", json={"texts": texts}).json()["results"]
+    assert all("match" not in r for r in results)
+    with pytest.raises(ValueError, match="match_threshold= needs known="):
+        create_app(toy_model_dir, match_threshold=0.5)

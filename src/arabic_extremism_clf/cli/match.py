@@ -18,7 +18,6 @@ from typing import IO, Any
 from .. import io as aeclf_io
 from ..io import Record
 from ._args import UsageError
-from .score import _open_records, _stdout_text
 
 BATCH = 1000
 
@@ -122,8 +121,33 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     merge.set_defaults(run=run_merge)
 
 
+def load_known(args: argparse.Namespace) -> tuple[Any, float] | None:
+    """``(index, threshold)`` of ``--known`` / ``--match-threshold``, or None."""
+    if args.known is None:
+        if args.match_threshold is not None:
+            raise UsageError("--match-threshold sets the threshold of --known: it needs --known")
+        return None
+    from ..matching import load_index
+
+    index, manifest = load_index(args.known)
+    index.build()
+    threshold = manifest["threshold"] if args.match_threshold is None else args.match_threshold
+    return index, threshold
+
+
+def add_matches(rows: list[dict[str, Any]], records: list[Record], index: Any, threshold: float) -> None:
+    """Give every output row of a batch its ``match`` (None for an error row)."""
+    from ..matching import match_rows
+
+    texts = [r.text if r.error is None else None for r in records]
+    for row, match in zip(rows, match_rows(index, texts, threshold)):
+        row["match"] = match
+
+
 def _batches(args: argparse.Namespace, name: str) -> Any:
-    """Lists of records of the input, BATCH at a time."""
+    """Lists of records of the input, BATCH at a time (read as ``aeclf score`` reads)."""
+    from .score import _open_records  # here: score imports this module
+
     with _open_records(name, args) as records:
         batch: list[Record] = []
         for record in records:
@@ -203,6 +227,8 @@ def run_query(args: argparse.Namespace) -> int:
         Path(args.output).resolve() == Path(args.input).resolve()
     ):
         raise UsageError(f"{args.output} is both the input and the output")
+    from .score import _stdout_text
+
     index, manifest = load_index(args.sigs)
     threshold = args.match_threshold if args.match_threshold is not None else manifest["threshold"]
     rows = matched = errors = 0
