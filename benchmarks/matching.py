@@ -9,7 +9,7 @@ sentences. Nothing is written except ``--save-sigs`` (signatures, no text) if gi
    >= 0.5, exact, ``corpus.near_duplicate_clusters``; cached in ``--cache-dir``, as
    positions, since it takes minutes).
 2. Known posts: ``--known`` (10,000) drawn from the pool (news sentences from every
-   other day of SaudiNewsNet, so that no story is on both sides); edited copies of them made by
+   fourth day of SaudiNewsNet, so that no story is on both sides); edited copies of them made by
    ``matching.edits`` with 1, 2, 4 and 6 random edits, and with one edit of each kind.
    Recall: the share of edited copies whose match is the post they were made from.
 3. False matches: ``--unrelated`` (100,000) other posts of the pool (news from the other
@@ -54,7 +54,6 @@ from arabic_extremism_clf.matching import (
     DEFAULT_THRESHOLD,
     MatchParams,
     SignatureIndex,
-    load_index,
     match_text,
     save_index,
     signatures,
@@ -120,8 +119,10 @@ def load_pool(data_dir: str | None, min_chars: int, cache_dir: Path) -> list[tup
     rows = [r for r in rows if len(match_text(r[0])) >= min_chars]
     clusters = _clusters([r[0] for r in rows], cache_dir)
     firsts = [rows[i] for i, c in enumerate(clusters) if c == i]
-    log(f"{len(rows):,} with >= {min_chars} chars of match text; {len(firsts):,} near-duplicate "
-        "clusters (word Jaccard >= 0.5)")
+    log(
+        f"{len(rows):,} with >= {min_chars} chars of match text; {len(firsts):,} near-duplicate "
+        "clusters (word Jaccard >= 0.5)"
+    )
     return firsts
 
 
@@ -132,12 +133,14 @@ def split_pool(
     several newspapers on one day), tweets and news posts at random."""
     rng = random.Random(seed)
     days = sorted({d for _, _, d in pool if d})
-    known_days = set(days[::2])
+    known_days = set(days[::4])
     known_side = [i for i, (_, _, d) in enumerate(pool) if not d or d in known_days]
     rng.shuffle(known_side)
     known = known_side[:n_known]
     taken = set(known)
-    rest = [i for i, (_, _, d) in enumerate(pool) if i not in taken and (not d or d not in known_days)]
+    rest = [
+        i for i, (_, _, d) in enumerate(pool) if i not in taken and (not d or d not in known_days)
+    ]
     rng.shuffle(rest)
     if len(known) < n_known or len(rest) < n_unrelated:
         raise SystemExit(f"the pool is too small: {len(known):,} known, {len(rest):,} unrelated")
@@ -169,7 +172,9 @@ def sign_all(texts: list[str], params: MatchParams) -> tuple[np.ndarray, np.ndar
     return np.concatenate(sigs), np.concatenate(signed)
 
 
-def query_all(index: SignatureIndex, qsigs: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+def query_all(
+    index: SignatureIndex, qsigs: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
     best, sim = [], []
     for i in range(0, len(qsigs), BATCH):
         b, s = index.query(qsigs[i : i + BATCH], threshold)
@@ -178,7 +183,9 @@ def query_all(index: SignatureIndex, qsigs: np.ndarray, threshold: float) -> tup
     return np.concatenate(best), np.concatenate(sim)
 
 
-def matched_ids(index: SignatureIndex, texts: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray]:
+def matched_ids(
+    index: SignatureIndex, texts: list[str], threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Per text: the matched index position (-1: none or too short) and similarity."""
     qsigs, signed = sign_all(texts, index.params)
     best = np.full(len(texts), -1)
@@ -230,16 +237,27 @@ def evaluate_params(
 
 
 def sha_baseline(known: list[str], edited: dict[str, list[str]], unrelated: list[str], key) -> dict:
-    digests = {hashlib.sha256(key(t).encode("utf-8", "surrogatepass")).digest(): i for i, t in enumerate(known)}
+    digests = {
+        hashlib.sha256(key(t).encode("utf-8", "surrogatepass")).digest(): i
+        for i, t in enumerate(known)
+    }
     out = {"recall": {}, "false": 0}
     for name, texts in edited.items():
-        hits = [digests.get(hashlib.sha256(key(t).encode("utf-8", "surrogatepass")).digest()) == i for i, t in enumerate(texts)]
+        hits = [
+            digests.get(hashlib.sha256(key(t).encode("utf-8", "surrogatepass")).digest()) == i
+            for i, t in enumerate(texts)
+        ]
         out["recall"][name] = float(np.mean(hits))
-    out["false"] = sum(hashlib.sha256(key(t).encode("utf-8", "surrogatepass")).digest() in digests for t in unrelated)
+    out["false"] = sum(
+        hashlib.sha256(key(t).encode("utf-8", "surrogatepass")).digest() in digests
+        for t in unrelated
+    )
     return out
 
 
-def tlsh_baseline(known: list[str], edited: dict[str, list[str]], unrelated: list[str], distance: int) -> dict | None:
+def tlsh_baseline(
+    known: list[str], edited: dict[str, list[str]], unrelated: list[str], distance: int
+) -> dict | None:
     try:
         import tlsh
     except ImportError:
@@ -279,14 +297,23 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def speed(params: MatchParams, real: list[str], sizes: list[int], queries: list[str], seed: int, threshold: float) -> list[dict]:
+def speed(
+    params: MatchParams,
+    real: list[str],
+    sizes: list[int],
+    queries: list[str],
+    seed: int,
+    threshold: float,
+) -> list[dict]:
     """Build indexes of each size (real posts first, then synthetic) and time queries."""
     rows = []
     need = max(sizes)
     t0 = time.perf_counter()
     texts = real[:need] + synthetic_posts(real, max(0, need - len(real)) + need // 20, seed)
     gen_s = time.perf_counter() - t0
-    log(f"{len(texts):,} posts for the speed indexes ({min(len(real), need):,} real), generated in {gen_s:.0f} s")
+    log(
+        f"{len(texts):,} posts for the speed indexes ({min(len(real), need):,} real), generated in {gen_s:.0f} s"
+    )
     t0 = time.perf_counter()
     sigs, signed = sign_all(texts, params)
     sign_s = time.perf_counter() - t0
@@ -355,7 +382,9 @@ print(json.dumps({"load_s": time.perf_counter() - t0, "rss_mb": rss("VmRSS:") - 
 
 
 def fresh_process_memory(path: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", _FRESH, path], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _FRESH, path], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)
 
 
@@ -377,23 +406,30 @@ def main() -> None:
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--quick", action="store_true", help="1/10 of the sizes")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--cache-dir", default=tempfile.gettempdir(),
-                        help="where the near-duplicate clusters are cached (positions, no text)")
+    parser.add_argument(
+        "--cache-dir",
+        default=tempfile.gettempdir(),
+        help="where the near-duplicate clusters are cached (positions, no text)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.known //= 10
         args.unrelated //= 10
         args.sizes = [s // 10 for s in args.sizes]
-    print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
-          f"{os.cpu_count()} cpus, load {os.getloadavg()[0]:.1f}")
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
+        f"{os.cpu_count()} cpus, load {os.getloadavg()[0]:.1f}"
+    )
     pool = load_pool(args.data_dir, args.min_chars, Path(args.cache_dir))
     known_at, unrelated_at = split_pool(pool, args.known, args.unrelated, args.seed)
     known = [pool[i][0] for i in known_at]
     unrelated = [pool[i][0] for i in unrelated_at]
-    print(f"pool {len(pool):,} posts ({dict(Counter(r[1] for r in pool))}); known {len(known):,} "
-          f"({dict(Counter(pool[i][1] for i in known_at))}); unrelated queries {len(unrelated):,} "
-          f"({dict(Counter(pool[i][1] for i in unrelated_at))}); news days of the known posts and of "
-          "the unrelated ones are disjoint")
+    print(
+        f"pool {len(pool):,} posts ({dict(Counter(r[1] for r in pool))}); known {len(known):,} "
+        f"({dict(Counter(pool[i][1] for i in known_at))}); unrelated queries {len(unrelated):,} "
+        f"({dict(Counter(pool[i][1] for i in unrelated_at))}); news days of the known posts and of "
+        "the unrelated ones are disjoint"
+    )
     edited = edited_sets(known, args.seed)
     grid = GRID if args.grid else {"default": MatchParams()}
     results = {}
@@ -402,8 +438,10 @@ def main() -> None:
         results[name] = evaluate_params(params, known, edited, unrelated)
         log(f"{name}: {time.perf_counter() - t0:.0f} s")
     t = args.threshold
-    print(f"\n## Recall of edited copies and false matches in {len(unrelated):,} unrelated posts "
-          f"(index of {len(known):,}), threshold {t}")
+    print(
+        f"\n## Recall of edited copies and false matches in {len(unrelated):,} unrelated posts "
+        f"(index of {len(known):,}), threshold {t}"
+    )
     names = [n for n in edited if n.endswith("edits")]
     print("| method | indexed | " + " | ".join(f"recall {n}" for n in names) + " | false matches |")
     print("|---|---:|" + "---:|" * (len(names) + 1))
@@ -417,51 +455,70 @@ def main() -> None:
     for name, r in base.items():
         cells = " | ".join(f"{r['recall'][n]:.3f}" for n in names)
         print(f"| {name} | {len(known):,} | {cells} | {r['false']} |")
-    tl = tlsh_baseline(known[: args.tlsh_known], edited, unrelated[: args.tlsh_unrelated], args.tlsh_distance)
+    tl = tlsh_baseline(
+        known[: args.tlsh_known], edited, unrelated[: args.tlsh_unrelated], args.tlsh_distance
+    )
     if tl is None:
         print("| TLSH | not installed | | | | | |")
     else:
         cells = " | ".join(f"{tl['recall'][n]:.3f}" for n in names)
-        print(f"| TLSH raw text, distance <= {args.tlsh_distance} ({tl['known']:,} known, {tl['unrelated']:,} unrelated) "
-              f"| {tl['hashable']:,} | {cells} | {tl['false']} |")
+        print(
+            f"| TLSH raw text, distance <= {args.tlsh_distance} ({tl['known']:,} known, {tl['unrelated']:,} unrelated) "
+            f"| {tl['hashable']:,} | {cells} | {tl['false']} |"
+        )
 
     print("\n## Threshold sweep: recall at 2 / 4 edits, false matches")
     print("| method | " + " | ".join(f"t={x}" for x in THRESHOLDS) + " | max false similarity |")
     print("|---|" + "---|" * (len(THRESHOLDS) + 1))
     for name, r in results.items():
         cells = " | ".join(
-            f"{r['recall']['2 edits'][x]:.3f} / {r['recall']['4 edits'][x]:.3f} / {r['false'][x]}" for x in THRESHOLDS
+            f"{r['recall']['2 edits'][x]:.3f} / {r['recall']['4 edits'][x]:.3f} / {r['false'][x]}"
+            for x in THRESHOLDS
         )
         print(f"| {name} | {cells} | {r['false_max_similarity']:.3f} |")
 
     first = next(iter(results))
-    print(f"\n## Recall by edit kind (one edit, {len(edited['1 x diacritics']):,} posts, {first}, threshold {t})")
+    print(
+        f"\n## Recall by edit kind (one edit, {len(edited['1 x diacritics']):,} posts, {first}, threshold {t})"
+    )
     print("| edit | MinHash LSH | SHA-256 raw | SHA-256 normalized |")
     print("|---|---:|---:|---:|")
     for n in edited:
         if n.startswith("1 x "):
-            print(f"| {n[4:]} | {results[first]['recall'][n][t]:.3f} | {base['SHA-256 of raw text']['recall'][n]:.3f} | "
-                  f"{base['SHA-256 of normalize(text)']['recall'][n]:.3f} |")
+            print(
+                f"| {n[4:]} | {results[first]['recall'][n][t]:.3f} | {base['SHA-256 of raw text']['recall'][n]:.3f} | "
+                f"{base['SHA-256 of normalize(text)']['recall'][n]:.3f} |"
+            )
 
     if not args.no_speed:
-        queries = [apply_edits(x, 2, random.Random(i))[0] for i, x in enumerate(known[:5000])] + unrelated[:15_000]
+        queries = [
+            apply_edits(x, 2, random.Random(i))[0] for i, x in enumerate(known[:5000])
+        ] + unrelated[:15_000]
         real = [pool[i][0] for i in known_at + unrelated_at] + [
             pool[i][0] for i in sorted(set(range(len(pool))) - set(known_at) - set(unrelated_at))
         ]
         rows = speed(MatchParams(), real, args.sizes, queries, args.seed, t)
-        print(f"\n## Speed, one process (default parameters; {len(queries):,} queries: 1/4 edited known posts, "
-              "3/4 unrelated; batches of 1,000)")
-        print("| index | build s | text in: queries/s | signatures in: queries/s | bytes/signature on disk | "
-              "in memory | RSS of the loaded index (fresh process) | load + build s |")
+        print(
+            f"\n## Speed, one process (default parameters; {len(queries):,} queries: 1/4 edited known posts, "
+            "3/4 unrelated; batches of 1,000)"
+        )
+        print(
+            "| index | build s | text in: queries/s | signatures in: queries/s | bytes/signature on disk | "
+            "in memory | RSS of the loaded index (fresh process) | load + build s |"
+        )
         print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in rows:
-            print(f"| {r['size']:,} | {r['build_s']:.1f} | {r['text_qps']:,.0f} | {r['sig_qps']:,.0f} | "
-                  f"{r['disk_bytes_per_sig']:.0f} | {r['memory_bytes_per_sig']:.0f} | {r['fresh']['rss_mb']:.0f} MB | "
-                  f"{r['fresh']['load_s']:.1f} |")
+            print(
+                f"| {r['size']:,} | {r['build_s']:.1f} | {r['text_qps']:,.0f} | {r['sig_qps']:,.0f} | "
+                f"{r['disk_bytes_per_sig']:.0f} | {r['memory_bytes_per_sig']:.0f} | {r['fresh']['rss_mb']:.0f} MB | "
+                f"{r['fresh']['load_s']:.1f} |"
+            )
         sha_t0 = time.perf_counter()
         for q in queries:
             hashlib.sha256(normalize(q).encode("utf-8", "surrogatepass")).digest()
-        print(f"(SHA-256 of normalize(text), same queries: {len(queries) / (time.perf_counter() - sha_t0):,.0f} queries/s)")
+        print(
+            f"(SHA-256 of normalize(text), same queries: {len(queries) / (time.perf_counter() - sha_t0):,.0f} queries/s)"
+        )
 
 
 if __name__ == "__main__":

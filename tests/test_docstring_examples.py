@@ -16,6 +16,9 @@ MODULES = [
     "arabic_extremism_clf.io.readers",
     "arabic_extremism_clf.io.writers",
     "arabic_extremism_clf.cli._args",
+    "arabic_extremism_clf.matching.signatures",
+    "arabic_extremism_clf.matching.index",
+    "arabic_extremism_clf.matching.edits",
 ]
 
 

@@ -84,7 +84,10 @@ def test_fnv1a32_reference_values():
 def test_shingle_hashes_are_fnv1a_of_the_distinct_shingles():
     texts = ["abcabc", "xy", "hello world"]
     hashes, counts = shingle_hashes(texts, 3)
-    expected = [sorted({fnv1a32(t[i : i + 3].encode("utf-32-le")) for i in range(len(t) - 2)}) for t in texts]
+    expected = [
+        sorted({fnv1a32(t[i : i + 3].encode("utf-32-le")) for i in range(len(t) - 2)})
+        for t in texts
+    ]
     assert counts.tolist() == [len(e) for e in expected]
     assert hashes.tolist() == [h for e in expected for h in e]
 
@@ -149,8 +152,18 @@ def test_every_edit_kind_is_matched(index, edit, seed):
 def test_normalizing_edits_leave_the_signature_unchanged(index):
     rng = random.Random(0)
     # Not "stretch": a stretched lam comes back as two (see README, Preprocessing).
-    kinds = ["diacritics", "tatweel", "zero_width", "presentation_forms", "lookalikes",
-             "emoji", "punctuation", "handles", "retweet", "urls"]
+    kinds = [
+        "diacritics",
+        "tatweel",
+        "zero_width",
+        "presentation_forms",
+        "lookalikes",
+        "emoji",
+        "punctuation",
+        "handles",
+        "retweet",
+        "urls",
+    ]
     for text in KNOWN:
         edited, _ = apply_edits(text, kinds, rng)
         assert match_text(edited) == match_text(text)
@@ -205,7 +218,9 @@ def test_merge_and_params_mismatch(index):
     other.add_texts(["كيف حالكم جميعا اليوم؟ أتمنى أن تكونوا بخير وصحة وعافية"], ids=["x"])
     index.merge(other)
     assert len(index) == len(KNOWN) + 1
-    assert index.match(["كيف حالكم جميعا اليوم أتمنى أن تكونوا بخير وصحة وعافية 🌹"])[0]["id"] == "x"
+    assert (
+        index.match(["كيف حالكم جميعا اليوم أتمنى أن تكونوا بخير وصحة وعافية 🌹"])[0]["id"] == "x"
+    )
     with pytest.raises(ValueError, match="different parameters"):
         index.merge(SignatureIndex(MatchParams(seed=2)))
 
@@ -253,8 +268,21 @@ def test_checksum_mismatch_is_refused(tmp_path, index):
         ({"format": "something-else"}, "not an aeclf-match-signatures manifest"),
         ({"normalization_version": 0}, "normalization version 0"),
         ({"count": 3}, "shape"),
-        ({"params": {"shingle_size": 5, "num_perm": 128, "hash_bits": 16, "bands": 25, "rows": 5,
-                     "seed": 1, "min_shingles": 25, "colour": 1}}, "unknown signature parameters"),
+        (
+            {
+                "params": {
+                    "shingle_size": 5,
+                    "num_perm": 128,
+                    "hash_bits": 16,
+                    "bands": 25,
+                    "rows": 5,
+                    "seed": 1,
+                    "min_shingles": 25,
+                    "colour": 1,
+                }
+            },
+            "unknown signature parameters",
+        ),
     ],
 )
 def test_bad_manifests_are_refused(tmp_path, index, change, message):
@@ -285,12 +313,17 @@ def test_cli_index_query_info(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{len(KNOWN):,} indexed, 2 with too little content" in err
     edited = [apply_edits(t, 2, random.Random(i))[0] for i, t in enumerate(KNOWN)]
-    queries = _write_lines(tmp_path / "q.txt", edited + ["كلام آخر لا علاقة له بأي شيء مما سبق ذكره هنا"])
+    queries = _write_lines(
+        tmp_path / "q.txt", edited + ["كلام آخر لا علاقة له بأي شيء مما سبق ذكره هنا"]
+    )
     assert main(["match", "query", str(sigs), str(queries)]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["line"] for r in rows] == list(range(1, len(KNOWN) + 2))
     assert rows[-1]["match"] is None
-    assert sum(r["match"] is not None and r["match"]["id"] == r["line"] for r in rows) >= len(KNOWN) - 1
+    assert (
+        sum(r["match"] is not None and r["match"]["id"] == r["line"] for r in rows)
+        >= len(KNOWN) - 1
+    )
     assert main(["match", "info", str(sigs)]) == 0
     out = capsys.readouterr().out
     assert f"signatures: {len(KNOWN):,} (int ids)" in out and "too_short 2" in out
@@ -300,9 +333,16 @@ def test_cli_index_query_info(tmp_path, capsys):
 
 def test_cli_query_one_row_per_input_row_with_malformed_rows(tmp_path, capsys):
     sigs = tmp_path / "sigs"
-    lines = [json.dumps({"id": f"k{i}", "body": t}, ensure_ascii=False) for i, t in enumerate(KNOWN)]
+    lines = [
+        json.dumps({"id": f"k{i}", "body": t}, ensure_ascii=False) for i, t in enumerate(KNOWN)
+    ]
     known = _write_lines(tmp_path / "known.jsonl", lines)
-    assert main(["match", "index", str(known), "-o", str(sigs), "--text-col", "body", "--id-col", "id"]) == 0
+    assert (
+        main(
+            ["match", "index", str(known), "-o", str(sigs), "--text-col", "body", "--id-col", "id"]
+        )
+        == 0
+    )
     capsys.readouterr()
     queries = _write_lines(
         tmp_path / "q.jsonl",
@@ -324,8 +364,12 @@ def test_cli_query_one_row_per_input_row_with_malformed_rows(tmp_path, capsys):
 
 
 def test_cli_append_and_merge(tmp_path, capsys):
-    a = _write_lines(tmp_path / "a.csv", ["id,text", *[f"a{i},{t}" for i, t in enumerate(KNOWN[:4])]])
-    b = _write_lines(tmp_path / "b.csv", ["id,text", *[f"b{i},{t}" for i, t in enumerate(KNOWN[4:])]])
+    a = _write_lines(
+        tmp_path / "a.csv", ["id,text", *[f"a{i},{t}" for i, t in enumerate(KNOWN[:4])]]
+    )
+    b = _write_lines(
+        tmp_path / "b.csv", ["id,text", *[f"b{i},{t}" for i, t in enumerate(KNOWN[4:])]]
+    )
     opts = ["--id-col", "id"]
     assert main(["match", "index", str(a), "-o", str(tmp_path / "A"), *opts]) == 0
     assert main(["match", "index", str(b), "-o", str(tmp_path / "B"), *opts]) == 0
@@ -334,7 +378,12 @@ def test_cli_append_and_merge(tmp_path, capsys):
     assert main(["match", "index", str(b), "-o", str(tmp_path / "A"), "--append", *opts]) == 0
     appended, _ = load_index(tmp_path / "A")
     assert appended.ids.tolist() == [f"a{i}" for i in range(4)] + [f"b{i}" for i in range(4)]
-    assert main(["match", "merge", str(tmp_path / "A"), str(tmp_path / "B"), "-o", str(tmp_path / "M")]) == 0
+    assert (
+        main(
+            ["match", "merge", str(tmp_path / "A"), str(tmp_path / "B"), "-o", str(tmp_path / "M")]
+        )
+        == 0
+    )
     merged, manifest = load_index(tmp_path / "M")
     assert len(merged) == 12 and manifest["count"] == 12
     assert main(["match", "index", str(a), "-o", str(tmp_path / "A"), "--append", *opts]) == 0
@@ -387,7 +436,9 @@ def test_no_false_matches_among_real_unrelated_posts(shared_data_dir):
     kept = [t for t, s in zip(known, signed) if s]
     edited = [apply_edits(t, 2, random.Random(i))[0] for i, t in enumerate(kept)]
     found = idx.match(edited)
-    recall = np.mean([m is not None and m["id"] == i for i, m in zip(np.flatnonzero(signed), found)])
+    recall = np.mean(
+        [m is not None and m["id"] == i for i, m in zip(np.flatnonzero(signed), found)]
+    )
     assert recall >= 0.9
 
 
@@ -396,9 +447,10 @@ def test_no_false_matches_among_real_unrelated_posts(shared_data_dir):
 
 @pytest.fixture(scope="module")
 def toy_model_dir(tmp_path_factory):
+    from toy_corpus import SPORT, WEATHER
+
     from arabic_extremism_clf.model import ExtremismClassifier
     from arabic_extremism_clf.persistence import save_model
-    from toy_corpus import SPORT, WEATHER
 
     clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label="sport")
     clf.fit(SPORT + WEATHER, ["sport"] * 6 + ["weather"] * 6)
@@ -410,14 +462,30 @@ def test_cli_score_known(tmp_path, capsys, index, toy_model_dir, output):
     import csv
 
     save_index(index, tmp_path / "sigs")
-    posts = _write_lines(tmp_path / "posts.jsonl", [
-        json.dumps({"text": apply_edits(KNOWN[5], ["tatweel", "emoji"], 2)[0]}, ensure_ascii=False),
-        "{broken",
-        json.dumps({"text": "طقس ممطر اليوم في المدينة والجو بارد جدا مساء"}, ensure_ascii=False),
-    ])
+    posts = _write_lines(
+        tmp_path / "posts.jsonl",
+        [
+            json.dumps(
+                {"text": apply_edits(KNOWN[5], ["tatweel", "emoji"], 2)[0]}, ensure_ascii=False
+            ),
+            "{broken",
+            json.dumps(
+                {"text": "طقس ممطر اليوم في المدينة والجو بارد جدا مساء"}, ensure_ascii=False
+            ),
+        ],
+    )
     out = tmp_path / output
-    argv = ["score", str(posts), "--model", toy_model_dir, "--known", str(tmp_path / "sigs"),
-            "-o", str(out), "--no-progress"]
+    argv = [
+        "score",
+        str(posts),
+        "--model",
+        toy_model_dir,
+        "--known",
+        str(tmp_path / "sigs"),
+        "-o",
+        str(out),
+        "--no-progress",
+    ]
     assert main(argv) == 0
     if output.endswith(".jsonl"):
         rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

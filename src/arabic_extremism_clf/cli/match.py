@@ -39,8 +39,7 @@ def add_match_threshold(parser: argparse.ArgumentParser, default: str) -> None:
         "--match-threshold",
         type=similarity,
         metavar="T",
-        help="minimum estimated Jaccard similarity of a match, in (0, 1] "
-        f"(default: {default})",
+        help=f"minimum estimated Jaccard similarity of a match, in (0, 1] (default: {default})",
     )
 
 
@@ -103,7 +102,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "threshold; a row that cannot be read gets an error field.",
     )
     query.add_argument("sigs", metavar="SIGS", help="signatures directory")
-    query.add_argument("input", metavar="INPUT", nargs="?", default="-", help="input file ('-': stdin)")
+    query.add_argument(
+        "input", metavar="INPUT", nargs="?", default="-", help="input file ('-': stdin)"
+    )
     query.add_argument("-o", "--output", help="output file (default: stdout)")
     add_match_threshold(query, "the one recorded in SIGS")
     _input_options(query)
@@ -135,7 +136,9 @@ def load_known(args: argparse.Namespace) -> tuple[Any, float] | None:
     return index, threshold
 
 
-def add_matches(rows: list[dict[str, Any]], records: list[Record], index: Any, threshold: float) -> None:
+def add_matches(
+    rows: list[dict[str, Any]], records: list[Record], index: Any, threshold: float
+) -> None:
     """Give every output row of a batch its ``match`` (None for an error row)."""
     from ..matching import match_rows
 
@@ -175,7 +178,9 @@ def run_index(args: argparse.Namespace) -> int:
         raise UsageError("--append keeps SIGS and --overwrite replaces it: choose one")
     exists = out.exists() and (not out.is_dir() or any(out.iterdir()))
     if exists and not (args.append or args.overwrite):
-        raise FileExistsError(f"{out} exists: pass --append to add to it, or --overwrite to replace it")
+        raise FileExistsError(
+            f"{out} exists: pass --append to add to it, or --overwrite to replace it"
+        )
     if args.append and exists:
         index, manifest = load_index(out)
         not_indexed = dict(manifest.get("not_indexed", {}))
@@ -223,8 +228,11 @@ def run_query(args: argparse.Namespace) -> int:
     """``aeclf match query``."""
     from ..matching import load_index, match_rows
 
-    if args.output is not None and args.input != "-" and Path(args.output).exists() and (
-        Path(args.output).resolve() == Path(args.input).resolve()
+    if (
+        args.output is not None
+        and args.input != "-"
+        and Path(args.output).exists()
+        and (Path(args.output).resolve() == Path(args.input).resolve())
     ):
         raise UsageError(f"{args.output} is both the input and the output")
     from .score import _stdout_text

@@ -23,9 +23,9 @@ from typing import IO, Any
 
 from .. import io as aeclf_io
 from ..io import Record, ResumePoint
+from ..scoring.files import DEFAULT_BATCH_SIZE, Summary, score_batches
 from ._args import UsageError, n_jobs, positive_int, probability
 from .match import add_match_threshold, add_matches, load_known
-from ..scoring.files import DEFAULT_BATCH_SIZE, Summary, score_batches
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._args import UsageError, port, positive_int
-from .match import add_match_threshold
-
 # Only the constants: the server module imports FastAPI and the model lazily.
 from ..scoring.http import (
     DEFAULT_MAX_BATCH,
@@ -16,6 +13,8 @@ from ..scoring.http import (
     DEFAULT_MAX_TEXT_CHARS,
     DEFAULT_MAX_TOP,
 )
+from ._args import UsageError, port, positive_int
+from .match import add_match_threshold
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -62,12 +62,16 @@ def _per_char(text: str, rng: random.Random, change: Callable[[str], str | None]
 
 def diacritics(text: str, rng: random.Random) -> str:
     """Add harakat after letters."""
-    return _per_char(text, rng, lambda c: c + rng.choice(_DIACRITICS) if c in _ARABIC_LETTERS else None)
+    return _per_char(
+        text, rng, lambda c: c + rng.choice(_DIACRITICS) if c in _ARABIC_LETTERS else None
+    )
 
 
 def tatweel(text: str, rng: random.Random) -> str:
     """Add tatweel (kashida) after letters."""
-    return _per_char(text, rng, lambda c: c + "\u0640" * rng.randint(1, 3) if c in _ARABIC_LETTERS else None)
+    return _per_char(
+        text, rng, lambda c: c + "\u0640" * rng.randint(1, 3) if c in _ARABIC_LETTERS else None
+    )
 
 
 def stretch(text: str, rng: random.Random) -> str:
@@ -126,7 +130,11 @@ def hashtags(text: str, rng: random.Random) -> str:
     words = text.split(" ")
     if rng.random() < 0.5 and len(words) > 1:
         i = rng.randrange(len(words) - 1)
-        words[i : i + 2] = ["#" + "_".join(words[i : i + 2])] if rng.random() < 0.5 else ["#" + words[i], words[i + 1]]
+        words[i : i + 2] = (
+            ["#" + "_".join(words[i : i + 2])]
+            if rng.random() < 0.5
+            else ["#" + words[i], words[i + 1]]
+        )
         return " ".join(words)
     return _insert_words(text, rng, lambda: "#" + rng.choice(_TAG_WORDS))
 

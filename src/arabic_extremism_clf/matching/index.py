@@ -100,7 +100,9 @@ class SignatureIndex:
         elif self.ids.dtype == new_ids.dtype:
             merged_ids = np.concatenate([self.ids, new_ids])
         else:  # ints and strings: all become strings
-            merged_ids = np.array([str(i) for i in [*self.ids.tolist(), *new_ids.tolist()]], dtype=object)
+            merged_ids = np.array(
+                [str(i) for i in [*self.ids.tolist(), *new_ids.tolist()]], dtype=object
+            )
         self.signatures = np.concatenate([self.signatures, sigs]) if len(self) else sigs.copy()
         self.ids = merged_ids
         self._bands = None
@@ -147,7 +149,9 @@ class SignatureIndex:
     def _tables(self) -> tuple[np.ndarray, np.ndarray]:
         if self._bands is None:
             keys = self._band_keys(self.signatures)
-            order = np.argsort(keys, axis=1, kind="stable").astype(np.uint32 if len(self) < 2**32 else np.int64)
+            order = np.argsort(keys, axis=1, kind="stable").astype(
+                np.uint32 if len(self) < 2**32 else np.int64
+            )
             self._bands = (np.take_along_axis(keys, order.astype(np.int64), axis=1), order)
         return self._bands
 
@@ -194,7 +198,7 @@ class SignatureIndex:
     def similarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Estimated Jaccard similarity of rows of two signature arrays of one shape."""
         agree = (a == b).mean(axis=-1)
-        chance = 2.0 ** -self.params.hash_bits
+        chance = 2.0**-self.params.hash_bits
         return np.clip((agree - chance) / (1.0 - chance), 0.0, 1.0)
 
     def query(
@@ -249,5 +253,8 @@ class SignatureIndex:
         ids = self.ids
         for position, b, s in zip(np.flatnonzero(signed).tolist(), best.tolist(), sim.tolist()):
             if b >= 0:
-                out[position] = {"id": ids[b].item() if ids.dtype != object else ids[b], "similarity": round(s, 4)}
+                out[position] = {
+                    "id": ids[b].item() if ids.dtype != object else ids[b],
+                    "similarity": round(s, 4),
+                }
         return out

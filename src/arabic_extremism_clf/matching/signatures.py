@@ -149,9 +149,7 @@ def _keep(token: str) -> bool:
     """Whether a token of ``preprocess`` output carries content for matching."""
     keep = _KEEP_MEMO.get(token)
     if keep is None:
-        keep = token not in _DROPPED and any(
-            unicodedata.category(c)[0] in "LN" for c in token
-        )
+        keep = token not in _DROPPED and any(unicodedata.category(c)[0] in "LN" for c in token)
         if len(_KEEP_MEMO) >= 500_000:
             _KEEP_MEMO.clear()
         _KEEP_MEMO[token] = keep

@@ -59,7 +59,7 @@ class SignatureFileError(AeclfError, ValueError):
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _sha256(path: Path) -> str:
@@ -217,7 +217,11 @@ def load_index(path: str | os.PathLike[str]) -> tuple[SignatureIndex, dict[str, 
                 ids = [raw[a:b].decode("utf-8") for a, b in zip(offsets[:-1], offsets[1:])]
     except (KeyError, ValueError, OSError) as exc:
         raise SignatureFileError(f"{arrays_file}: unreadable arrays ({exc})") from exc
-    if sigs.ndim != 2 or sigs.shape != (manifest["count"], params.num_perm) or sigs.dtype != params.dtype:
+    if (
+        sigs.ndim != 2
+        or sigs.shape != (manifest["count"], params.num_perm)
+        or sigs.dtype != params.dtype
+    ):
         raise SignatureFileError(
             f"{arrays_file}: signatures of shape {sigs.shape} and type {sigs.dtype}; the "
             f"manifest says ({manifest['count']}, {params.num_perm}) {params.dtype}"
