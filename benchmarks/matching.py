@@ -8,8 +8,9 @@ sentences. Nothing is written except ``--save-sigs`` (signatures, no text) if gi
    made "unrelated" by keeping one post per near-duplicate cluster (word-set Jaccard
    >= 0.5, exact, ``corpus.near_duplicate_clusters``; cached in ``--cache-dir``, as
    positions, since it takes minutes).
-2. Known posts: ``--known`` (10,000) drawn from the pool (news sentences from every
-   fourth day of SaudiNewsNet, so that no story is on both sides); edited copies of them made by
+2. Known posts: ``--known`` (10,000) drawn from the pool (news sentences of the first
+   three days of SaudiNewsNet; the unrelated ones come from the days after a gap of two,
+   because papers reprint a press release on the next day); edited copies of them made by
    ``matching.edits`` with 1, 2, 4 and 6 random edits, and with one edit of each kind.
    Recall: the share of edited copies whose match is the post they were made from.
 3. False matches: ``--unrelated`` (100,000) other posts of the pool (news from the other
@@ -129,18 +130,17 @@ def load_pool(data_dir: str | None, min_chars: int, cache_dir: Path) -> list[tup
 def split_pool(
     pool: list[tuple[str, str, str]], n_known: int, n_unrelated: int, seed: int
 ) -> tuple[list[int], list[int]]:
-    """Known and unrelated positions: news of disjoint days (a story is rewritten by
-    several newspapers on one day), tweets and news posts at random."""
+    """Known and unrelated positions: news of the first three days and of the days after
+    a gap of two (papers reprint a press release on the next day), tweets and news posts
+    at random."""
     rng = random.Random(seed)
     days = sorted({d for _, _, d in pool if d})
-    known_days = set(days[::4])
+    known_days, later_days = set(days[:3]), set(days[5:])
     known_side = [i for i, (_, _, d) in enumerate(pool) if not d or d in known_days]
     rng.shuffle(known_side)
     known = known_side[:n_known]
     taken = set(known)
-    rest = [
-        i for i, (_, _, d) in enumerate(pool) if i not in taken and (not d or d not in known_days)
-    ]
+    rest = [i for i, (_, _, d) in enumerate(pool) if i not in taken and (not d or d in later_days)]
     rng.shuffle(rest)
     if len(known) < n_known or len(rest) < n_unrelated:
         raise SystemExit(f"the pool is too small: {len(known):,} known, {len(rest):,} unrelated")
@@ -427,8 +427,8 @@ def main() -> None:
     print(
         f"pool {len(pool):,} posts ({dict(Counter(r[1] for r in pool))}); known {len(known):,} "
         f"({dict(Counter(pool[i][1] for i in known_at))}); unrelated queries {len(unrelated):,} "
-        f"({dict(Counter(pool[i][1] for i in unrelated_at))}); news days of the known posts and of "
-        "the unrelated ones are disjoint"
+        f"({dict(Counter(pool[i][1] for i in unrelated_at))}); news of days 1-3 known, "
+        "of days 6+ unrelated"
     )
     edited = edited_sets(known, args.seed)
     grid = GRID if args.grid else {"default": MatchParams()}
