@@ -9,7 +9,7 @@ sentences. Nothing is written except ``--save-sigs`` (signatures, no text) if gi
    >= 0.5, exact, ``corpus.near_duplicate_clusters``; cached in ``--cache-dir``, as
    positions, since it takes minutes).
 2. Known posts: ``--known`` (10,000) drawn from the pool (news sentences of the first
-   three days of SaudiNewsNet; the unrelated ones come from the days after a gap of two,
+   two days of SaudiNewsNet; the unrelated ones come from the days after a gap of one,
    because papers reprint a press release on the next day); edited copies of them made by
    ``matching.edits`` with 1, 2, 4 and 6 random edits, and with one edit of each kind.
    Recall: the share of edited copies whose match is the post they were made from.
@@ -130,12 +130,12 @@ def load_pool(data_dir: str | None, min_chars: int, cache_dir: Path) -> list[tup
 def split_pool(
     pool: list[tuple[str, str, str]], n_known: int, n_unrelated: int, seed: int
 ) -> tuple[list[int], list[int]]:
-    """Known and unrelated positions: news of the first three days and of the days after
-    a gap of two (papers reprint a press release on the next day), tweets and news posts
-    at random."""
+    """Known and unrelated positions: news of the first two days and of the days after a
+    gap of one (papers reprint a press release on the next day), tweets and news posts at
+    random."""
     rng = random.Random(seed)
     days = sorted({d for _, _, d in pool if d})
-    known_days, later_days = set(days[:3]), set(days[5:])
+    known_days, later_days = set(days[:2]), set(days[3:])
     known_side = [i for i, (_, _, d) in enumerate(pool) if not d or d in known_days]
     rng.shuffle(known_side)
     known = known_side[:n_known]
@@ -427,8 +427,8 @@ def main() -> None:
     print(
         f"pool {len(pool):,} posts ({dict(Counter(r[1] for r in pool))}); known {len(known):,} "
         f"({dict(Counter(pool[i][1] for i in known_at))}); unrelated queries {len(unrelated):,} "
-        f"({dict(Counter(pool[i][1] for i in unrelated_at))}); news of days 1-3 known, "
-        "of days 6+ unrelated"
+        f"({dict(Counter(pool[i][1] for i in unrelated_at))}); news of days 1-2 known, "
+        "of days 4+ unrelated"
     )
     edited = edited_sets(known, args.seed)
     grid = GRID if args.grid else {"default": MatchParams()}

@@ -74,6 +74,26 @@ def test_match_text(raw, expected):
     assert match_text(raw) == expected
 
 
+def test_match_text_is_the_content_tokens_of_preprocess():
+    import unicodedata
+
+    from arabic_extremism_clf.preprocess import preprocess
+
+    posts = [*KNOWN, *SHORT, "RT @a: ok ok 🌞 #x_y http://t.co/z", "مباراة 3-1 !! rt الآن"]
+    for post in posts:
+        for edited in (post, apply_edits(post, 3, random.Random(post))[0]):
+            tokens = [
+                t
+                for t in preprocess(edited)
+                if t not in ("URL", "USER", "HASHTAG", "rt")
+                and any(unicodedata.category(c)[0] in "LN" for c in t)
+            ]
+            expected = " ".join(tokens).replace("\u06a9", "\u0643").replace("\u06cc", "\u064a")
+            assert match_text(edited) == expected
+    with pytest.raises(TypeError, match="expected a str"):
+        match_text(None)
+
+
 def test_fnv1a32_reference_values():
     # Published FNV-1a 32-bit test vectors.
     assert fnv1a32(b"") == 0x811C9DC5

@@ -31,7 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from ..preprocess import PLACEHOLDER_TOKENS, preprocess
+# The chunk steps of ``preprocess`` (its private helpers, so that the match text is built
+# from the very same steps, once per distinct chunk).
+from ..preprocess import CACHE_SIZE, PLACEHOLDER_TOKENS, _options_from, _prepare
 
 __all__ = [
     "MatchParams",
@@ -139,25 +141,36 @@ class MatchParams:
 
 # --- match text ----------------------------------------------------------------------
 
-_KEEP_MEMO: dict[str, bool] = {}
 # Placeholders, and a retweet marker that is not at the start (``preprocess`` drops a
 # leading one; Latin text is lower-cased by then).
 _DROPPED = PLACEHOLDER_TOKENS | {"rt"}
+# The option set of ``preprocess(text)`` (every step on), and the match text of each
+# whitespace-separated chunk, memoized like ``preprocess`` memoizes its chunks.
+_DEFAULT_OPTIONS = _options_from({})
+_CHUNK_MEMO: dict[str, str] = {}
 
 
-def _keep(token: str) -> bool:
+def _content(token: str) -> bool:
     """Whether a token of ``preprocess`` output carries content for matching."""
-    keep = _KEEP_MEMO.get(token)
-    if keep is None:
-        keep = token not in _DROPPED and any(unicodedata.category(c)[0] in "LN" for c in token)
-        if len(_KEEP_MEMO) >= 500_000:
-            _KEEP_MEMO.clear()
-        _KEEP_MEMO[token] = keep
-    return keep
+    return token not in _DROPPED and any(unicodedata.category(c)[0] in "LN" for c in token)
+
+
+def _chunk_text(chunk: str) -> str:
+    """The match text of one chunk: its content tokens, look-alikes folded."""
+    out = " ".join(filter(_content, _DEFAULT_OPTIONS.tokens(chunk)))
+    if _LOOKALIKE_RE.search(out):
+        out = out.translate(LOOKALIKE_TABLE)
+    if len(_CHUNK_MEMO) >= CACHE_SIZE:
+        _CHUNK_MEMO.clear()
+    _CHUNK_MEMO[chunk] = out
+    return out
 
 
 def match_text(text: str) -> str:
     """The text that is shingled: normalized content words joined by single spaces.
+
+    The same as ``" ".join(t for t in preprocess(text) if <t has content>)`` with
+    look-alikes folded, computed once per distinct whitespace-separated chunk.
 
     Parameters
     ----------
@@ -168,15 +181,27 @@ def match_text(text: str) -> str:
     -------
     str
 
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a ``str``.
+
     Examples
     --------
     >>> match_text("RT @someone: الطقس جميل اليوم 🌞!! #الرياض https://example.org")
     'الطقس جميل اليوم الرياض'
     """
-    out = " ".join(filter(_keep, preprocess(text)))
-    if _LOOKALIKE_RE.search(out):
-        out = out.translate(LOOKALIKE_TABLE)
-    return out
+    if not isinstance(text, str):
+        raise TypeError(f"expected a str (one post), got {type(text).__name__}: {text!r:.80}")
+    memo = _CHUNK_MEMO
+    parts = []
+    for chunk in _prepare(text):
+        out = memo.get(chunk)
+        if out is None:
+            out = _chunk_text(chunk)
+        if out:
+            parts.append(out)
+    return " ".join(parts)
 
 
 # --- shingles ------------------------------------------------------------------------
