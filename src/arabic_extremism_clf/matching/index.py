@@ -176,18 +176,24 @@ class SignatureIndex:
         keys, order = self._tables()
         qkeys = self._band_keys(qsigs)
         queries, hits = [], []
+        # The query keys in sorted order: numpy's binary search then starts from the
+        # previous answer, which keeps it in cache.
+        by_key = np.argsort(qkeys, axis=1)
+        last = len(self) - 1
         for band in range(self.params.bands):
-            lo = np.searchsorted(keys[band], qkeys[band], side="left")
-            hi = np.searchsorted(keys[band], qkeys[band], side="right")
-            n = hi - lo
-            found = np.flatnonzero(n)
-            if not len(found):
+            table = keys[band]
+            q = by_key[band]
+            needles = qkeys[band][q]
+            lo = np.searchsorted(table, needles, side="left")
+            hit = table[np.minimum(lo, last)] == needles
+            if not hit.any():
                 continue
-            n = n[found]
+            found, lo = q[hit], lo[hit]
+            n = np.searchsorted(table, needles[hit], side="right") - lo
             total = int(n.sum())
             within = np.arange(total) - np.repeat(np.cumsum(n) - n, n)
             queries.append(np.repeat(found, n))
-            hits.append(order[band][np.repeat(lo[found], n) + within])
+            hits.append(order[band][np.repeat(lo, n) + within])
         if not queries:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         pair = np.concatenate(queries).astype(np.int64) * len(self) + np.concatenate(hits)
