@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 #: The default match threshold on the estimated Jaccard similarity (see README: chosen
 #: with ``benchmarks/matching.py``).
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.7
 
 _KEY_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 

@@ -82,15 +82,15 @@ class MatchParams:
 
     Parameters
     ----------
-    shingle_size : int, default=5
+    shingle_size : int, default=4
         Characters per shingle.
     num_perm : int, default=128
         MinHash permutations (values per signature).
     hash_bits : {16, 32}, default=16
         Bits kept of each MinHash value.
-    bands : int, default=25
+    bands : int, default=21
         LSH bands; each band is ``rows`` consecutive values.
-    rows : int, default=5
+    rows : int, default=6
         Values per band; ``bands * rows`` must not exceed ``num_perm``.
     seed : int, default=1
         Seed of the permutations (datasketch's ``seed``).
@@ -98,11 +98,11 @@ class MatchParams:
         Distinct shingles a post needs to be signed.
     """
 
-    shingle_size: int = 5
+    shingle_size: int = 4
     num_perm: int = 128
     hash_bits: int = 16
-    bands: int = 25
-    rows: int = 5
+    bands: int = 21
+    rows: int = 6
     seed: int = 1
     min_shingles: int = 25
 
