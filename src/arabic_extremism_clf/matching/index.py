@@ -42,6 +42,8 @@ def _check_threshold(threshold: float) -> float:
 
 def _ids_array(ids: Sequence[Any]) -> np.ndarray:
     """Ids as an int64 array when all are ints, else an array of str."""
+    if isinstance(ids, np.ndarray) and ids.dtype.kind in "iu":
+        return ids.astype(np.int64)
     ids = list(ids)
     if all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in ids):
         return np.array(ids, dtype=np.int64)
@@ -84,7 +86,10 @@ class SignatureIndex:
     # --- building --------------------------------------------------------------------
 
     def add(self, sigs: np.ndarray, ids: Sequence[Any]) -> None:
-        """Add signatures (from :func:`signatures` with the same params) and their ids."""
+        """Add signatures (from :func:`signatures` with the same params) and their ids.
+
+        The first array added to an empty index is kept as it is, not copied.
+        """
         sigs = np.asarray(sigs)
         if sigs.ndim != 2 or sigs.shape[1] != self.params.num_perm:
             raise ValueError(
@@ -103,7 +108,7 @@ class SignatureIndex:
             merged_ids = np.array(
                 [str(i) for i in [*self.ids.tolist(), *new_ids.tolist()]], dtype=object
             )
-        self.signatures = np.concatenate([self.signatures, sigs]) if len(self) else sigs.copy()
+        self.signatures = np.concatenate([self.signatures, sigs]) if len(self) else sigs
         self.ids = merged_ids
         self._bands = None
 
@@ -129,19 +134,18 @@ class SignatureIndex:
                 f"vs {other.params.to_dict()}"
             )
         if len(other):
-            self.add(other.signatures, other.ids.tolist())
+            self.add(other.signatures, other.ids)
 
     # --- banding ---------------------------------------------------------------------
 
     def _band_keys(self, sigs: np.ndarray) -> np.ndarray:
         """(bands, n) uint64 keys: each band's values folded by xor-multiply."""
         p = self.params
-        values = sigs.astype(np.uint64)
         keys = np.empty((p.bands, len(sigs)), dtype=np.uint64)
         for band in range(p.bands):
             key = np.full(len(sigs), band + 1, dtype=np.uint64)
             for col in range(band * p.rows, (band + 1) * p.rows):
-                key ^= values[:, col]
+                key ^= sigs[:, col]  # a column at a time: no uint64 copy of every value
                 key *= _KEY_MULTIPLIER
             keys[band] = key ^ (key >> np.uint64(29))
         return keys
@@ -149,10 +153,12 @@ class SignatureIndex:
     def _tables(self) -> tuple[np.ndarray, np.ndarray]:
         if self._bands is None:
             keys = self._band_keys(self.signatures)
-            order = np.argsort(keys, axis=1, kind="stable").astype(
-                np.uint32 if len(self) < 2**32 else np.int64
-            )
-            self._bands = (np.take_along_axis(keys, order.astype(np.int64), axis=1), order)
+            order = np.empty(keys.shape, dtype=np.uint32 if len(self) < 2**32 else np.int64)
+            for band in range(len(keys)):  # one band at a time: small transient copies
+                position = np.argsort(keys[band], kind="stable")
+                keys[band] = keys[band][position]
+                order[band] = position
+            self._bands = (keys, order)
         return self._bands
 
     def build(self) -> None:

@@ -229,5 +229,5 @@ def load_index(path: str | os.PathLike[str]) -> tuple[SignatureIndex, dict[str, 
     if len(ids) != len(sigs):
         raise SignatureFileError(f"{arrays_file}: {len(ids)} ids for {len(sigs)} signatures")
     index = SignatureIndex(params)
-    index.add(sigs, ids if isinstance(ids, list) else ids.tolist())
+    index.add(sigs, ids)
     return index, manifest
