@@ -52,6 +52,10 @@ CASES = [
     (["evaluate", "POSTS", "--threshold", "7"], 2, "argument --threshold"),
     (["serve", "--port", "0"], 2, "argument --port"),
     (["preprocess", "--no-such-flag"], 2, "unrecognized arguments"),
+    (["match", "index", "POSTS"], 2, "-o/--output"),
+    (["match", "query", "MISSING", "POSTS"], 1, "not a signatures directory"),
+    (["match", "query", "MISSING", "POSTS", "--match-threshold", "0"], 2, "--match-threshold"),
+    (["match", "index", "POSTS", "-o", "OUT", "--append", "--overwrite"], 2, "choose one"),
     (["no-such-command"], 2, "invalid choice"),
 ]
 
