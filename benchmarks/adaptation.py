@@ -55,7 +55,7 @@ from sklearn.metrics import roc_auc_score
 import arabic_extremism_clf.model as model_module
 from arabic_extremism_clf.adapt import adapted_training_set, select_for_review, train_adapted
 from arabic_extremism_clf.adapt.user_rows import recipe_threshold
-from arabic_extremism_clf.corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus, data_dir, near_duplicate_clusters, read_corpus
+from arabic_extremism_clf.corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus, data_dir, near_duplicate_clusters
 from arabic_extremism_clf.features import PostVectorizer
 from arabic_extremism_clf.preprocess import normalize
 from arabic_extremism_clf.training import default_estimator, default_training_set
@@ -112,11 +112,14 @@ def _target(root: Path, ts) -> tuple[Corpus, Corpus, np.ndarray]:
     groups = {g for g, u in zip(alfifi.groups, unnamed) if u}
     drop = np.array([g in groups for g in ts.train.groups])
     positives = alfifi.subset(unnamed)
-    aref = read_corpus(root / "religious-hate-aref2020" / "aref2020_religious_hate_half_a.csv",
-                       label_col="offensive", min_labels=1)
-    clusters = near_duplicate_clusters(list(aref.texts))
-    negatives = replace(aref, labels=(NOT_PROMOTIONAL,) * len(aref), sources=("aref2020",) * len(aref),
-                        groups=tuple(f"aref:{c}" for c in clusters))
+    # Its "offensive" column has blanks (not a label we use): read the texts only.
+    with (root / "religious-hate-aref2020" / "aref2020_religious_hate_half_a.csv").open(encoding="utf-8", newline="") as fh:
+        texts = [row["text"] for row in csv.DictReader(fh) if row["text"].strip()]
+    clusters = near_duplicate_clusters(texts)
+    n = len(texts)
+    negatives = Corpus(texts=tuple(texts), labels=(NOT_PROMOTIONAL,) * n, sources=("aref2020",) * n,
+                       groups=tuple(f"aref:{c}" for c in clusters), ids=tuple(f"aref-{i}" for i in range(n)),
+                       meta=({},) * n)
     return positives, negatives, drop
 
 
