@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 
 #: Sample weight of each user row (chosen by ``benchmarks/adaptation.py``, see the README,
 #: "Adapting to your platform").
-DEFAULT_USER_WEIGHT = 3.0
+DEFAULT_USER_WEIGHT = 10.0
 #: Prefix of the ``sources`` of user rows (then the file stem).
 USER_SOURCE_PREFIX = "user:"
 #: The labels of the default recipe, which user rows must use.
