@@ -14,9 +14,9 @@ unlabelled, to choose from) and a test half. The conditions:
 
 * ``none``: the base model (the default recipe without the target positives);
 * ``random``: the base recipe plus N random pool posts with their labels;
-* ``uncertain-diverse`` (the default of ``aeclf sample``) and ``uncertain``: the base
-  recipe plus the N pool posts :func:`select_for_review` chooses with that strategy, on
-  the base model's scores.
+* ``uncertain-diverse`` (the default of ``aeclf sample``), ``uncertain`` and
+  ``k-center``: the base recipe plus the N pool posts :func:`select_for_review` chooses
+  with that strategy, on the base model's scores.
 
 for N in 25, 50, 100, 200. Figures: ROC-AUC and recall at the threshold on the target
 test half, the false-positive rate on its sectarian negatives, on the held-out news about
@@ -67,7 +67,7 @@ WEIGHTS = (1.0, 3.0, 10.0)
 GROUP_NAMES = re.compile(r"داعش|الدوله|دوله|خلاف|خليف|بغدادي|ولايه")
 MAX_NEWS_FPR_RISE = 0.005
 #: The strategies compared (of select_for_review); "random" is the baseline.
-CONDITIONS = ("random", "uncertain-diverse", "uncertain")
+CONDITIONS = ("random", "uncertain-diverse", "uncertain", "k-center")
 
 
 class CachedVectorizer:

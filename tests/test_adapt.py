@@ -210,12 +210,14 @@ def test_uncertain_strategy_takes_the_posts_nearest_the_threshold(toy_model):
     assert [p.score for p in picks] == pytest.approx(proba[[p.index for p in picks]].tolist())
 
 
-def test_diverse_strategy_avoids_near_copies_in_one_batch(toy_model):
+@pytest.mark.parametrize("strategy", ["uncertain-diverse", "k-center"])
+def test_diverse_strategies_avoid_near_copies_in_one_batch(toy_model, strategy):
     base = _combos(SPORT[:2], WEATHER[:3])
     near_copies = [f"{t} اليوم" for t in base] + [f"{t} جدا" for t in base]
     pool = base + near_copies
     uncertain = select_for_review(toy_model, pool, 6, strategy="uncertain")
-    diverse = select_for_review(toy_model, pool, 6)
+    diverse = select_for_review(toy_model, pool, 6, strategy=strategy)
+    assert [p.index for p in diverse] == [p.index for p in select_for_review(toy_model, pool, 6, strategy=strategy)]
     stems = lambda picks: {pool[p.index].removesuffix(" اليوم").removesuffix(" جدا") for p in picks}  # noqa: E731
     assert len(stems(diverse)) == 6  # six different posts, no two copies of one
     assert len(stems(uncertain)) < 6  # nearest-the-threshold alone takes copies
@@ -319,17 +321,18 @@ def test_cli_sample_writes_a_csv_to_fill_in(tmp_path, toy_model_dir, capsys):
 
 def test_cli_sample_output_filled_in_trains(tmp_path, toy_model_dir, capsys):
     out = tmp_path / "batch.csv"
-    assert _run(capsys, "sample", _pool_file(tmp_path), "-n", 12, "-o", out, "--model", toy_model_dir)[0] == 0
+    assert _run(capsys, "sample", _pool_file(tmp_path), "-n", 30, "-o", out, "--model", toy_model_dir)[0] == 0
     filled = tmp_path / "filled.csv"
     with out.open(encoding="utf-8", newline="") as src, filled.open("w", encoding="utf-8", newline="") as dst:
         reader = csv.DictReader(src)
         writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
         writer.writeheader()
         for row in reader:
-            row["label"] = POS if any(word in row["text"] for word in ("الفريق", "اللاعب", "المباراة")) else NEG
+            row["label"] = POS if row["text"].startswith(tuple(SPORT)) else NEG
             writer.writerow(row)
     result = train_adapted([filled], training_set=_toy_set(), estimator=_estimator(), threshold=0.5)
-    assert result.training["user_rows"]["rows"] == 12
+    assert result.training["user_rows"]["rows"] == 30
+    assert set(result.training["user_rows"]["labels"]) == {POS, NEG}
     code, _, err = _run(capsys, "train", filled, "-o", tmp_path / "m", "--cv", "0", "--flagged-label", POS)
     assert code == 0, err
 

@@ -1,21 +1,21 @@
 """Choose the unlabelled posts whose labels would teach the model most.
 
-The default strategy, ``"uncertain-diverse"``, works in two steps:
+Every strategy first drops posts whose normalized text is in ``exclude`` (already
+labelled) and repeats of a normalized text (the first occurrence stays). Then:
 
-1. **Uncertainty.** Every post is scored; its distance to the operating threshold is
-   measured on the logit scale, ``|logit(p) - logit(threshold)|``, so that a post at
-   0.24 next to a threshold of 0.25 is as uncertain as one at 0.26. The ``pool_factor``
-   times ``n`` posts nearest the threshold form the pool.
-2. **Diversity.** From the pool, k-center greedy picks ``n`` posts over the
-   L2-normalized TF-IDF vectors (cosine distance): the first is the most uncertain post
-   (ties by the seeded order), each next one the post farthest from every post picked
-   so far. Near-copies of a picked post (cosine similarity above
-   ``1 - min_distance``) are never picked while other posts remain.
+* ``"uncertain-diverse"`` (the default): posts in order of **uncertainty**, their distance
+  to the operating threshold on the logit scale, ``|logit(p) - logit(threshold)|`` (a post
+  at 0.24 next to a threshold of 0.25 is as uncertain as one at 0.26), skipping
+  **near-copies** of a post already chosen (cosine similarity of the L2-normalized TF-IDF
+  vectors above ``1 - min_distance``) while other posts remain;
+* ``"uncertain"``: the ``n`` posts nearest the threshold, near-copies included;
+* ``"k-center"``: from the ``pool_factor * n`` posts nearest the threshold, k-center
+  greedy over the TF-IDF vectors: the most uncertain post first, then each time the post
+  farthest from every post chosen so far (the most diverse batch; it favours outliers);
+* ``"random"``: a seeded uniform sample (the baseline).
 
-``"uncertain"`` takes the ``n`` posts nearest the threshold (no diversity);
-``"random"`` a seeded uniform sample (the baseline). Every strategy first drops posts
-whose normalized text is in ``exclude`` (already labelled) and repeats of a normalized
-text (the first occurrence stays). The result depends only on the inputs and ``seed``.
+``benchmarks/adaptation.py`` compares them (README, "Adapting to your platform"). The
+result depends only on the inputs and ``seed`` (which orders ties and draws ``random``).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ __all__ = ["STRATEGIES", "ReviewPick", "select_for_review"]
 logger = logging.getLogger(__name__)
 
 #: The strategies of :func:`select_for_review`, the default first.
-STRATEGIES = ("uncertain-diverse", "uncertain", "random")
+STRATEGIES = ("uncertain-diverse", "uncertain", "k-center", "random")
 #: Posts scored per batch (bounds the memory of one sparse matrix).
 BATCH = 5000
 _EPS = 1e-6
@@ -105,6 +105,33 @@ def _k_center(
     return picked
 
 
+def _without_near_copies(
+    model: ExtremismClassifier, texts: list[str], ordered: np.ndarray, n: int, min_distance: float
+) -> list[int]:
+    """Up to ``n`` positions of ``ordered`` (into ``texts``), in order, skipping near-copies
+    of those taken; near-copies fill the batch only when too few other posts remain.
+    Posts are vectorized a chunk at a time, only as far as needed."""
+    import scipy.sparse as sp
+
+    taken: list[int] = []
+    chosen = None  # L2-normalized vectors of the posts taken
+    skipped: list[int] = []
+    chunk = max(BATCH // 5, 4 * n)
+    for start in range(0, ordered.size, chunk):
+        positions = ordered[start : start + chunk]
+        vectors = l2_normalize(model.vectorizer_.transform([texts[i] for i in positions])).tocsr()
+        for row, position in enumerate(positions.tolist()):
+            vector = vectors[row]
+            if chosen is not None and (chosen @ vector.T).toarray().max() > 1.0 - min_distance:
+                skipped.append(position)
+                continue
+            taken.append(position)
+            chosen = vector if chosen is None else sp.vstack([chosen, vector]).tocsr()
+            if len(taken) == n:
+                return taken
+    return taken + skipped[: n - len(taken)]
+
+
 def select_for_review(
     model: ExtremismClassifier,
     texts: Sequence[str],
@@ -128,7 +155,7 @@ def select_for_review(
         Unlabelled posts.
     n : int
         How many posts to choose (fewer when fewer candidates remain).
-    strategy : {"uncertain-diverse", "uncertain", "random"}, default="uncertain-diverse"
+    strategy : {"uncertain-diverse", "uncertain", "k-center", "random"}, default="uncertain-diverse"
         See the module docstring.
     threshold : float or None
         The operating threshold; default ``model.threshold``.
@@ -137,10 +164,10 @@ def select_for_review(
     seed : int, default=0
         Seeds the order of ties and the random strategy.
     pool_factor : int, default=5
-        ``"uncertain-diverse"``: the pool holds ``pool_factor * n`` posts.
+        ``"k-center"``: the pool holds ``pool_factor * n`` posts.
     min_distance : float, default=0.2
-        ``"uncertain-diverse"``: posts within this cosine distance of a picked post are
-        near-copies.
+        ``"uncertain-diverse"`` and ``"k-center"``: posts within this cosine distance of a
+        chosen post are near-copies.
     top : int, default=5
         How many n-grams to return per post.
 
@@ -196,6 +223,10 @@ def select_for_review(
     order = np.lexsort((rng.permutation(candidates.size), distance))
     if strategy == "uncertain":
         chosen = candidates[order[:n]]
+        scores, features = _score(model, [texts[i] for i in chosen])
+        return _picks(model, chosen, scores, features, top)
+    if strategy == "uncertain-diverse":
+        chosen = np.asarray(_without_near_copies(model, texts, candidates[order], n, min_distance))
         scores, features = _score(model, [texts[i] for i in chosen])
         return _picks(model, chosen, scores, features, top)
     pool = candidates[order[: n * pool_factor]]

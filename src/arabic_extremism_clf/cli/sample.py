@@ -46,8 +46,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--strategy", choices=STRATEGIES, default=STRATEGIES[0],
-        help="uncertain-diverse (default): near the threshold, then k-center over TF-IDF; "
-        "uncertain: nearest the threshold only; random: a uniform sample",
+        help="uncertain-diverse (default): nearest the threshold first, no near-copies; "
+        "uncertain: nearest the threshold, copies included; k-center: the most diverse of the 5N nearest; random: a uniform sample",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of ties and of random (default: 0)")
     parser.add_argument("--threshold", type=float, help="operating threshold (default: the model's)")
