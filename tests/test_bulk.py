@@ -211,9 +211,9 @@ def test_tsv_reader_and_quoting_switch():
 def test_delimited_reader_refuses_a_header_without_the_columns(fmt):
     delimiter = "," if fmt == "csv" else "\t"
     data = _csv_bytes([["body", "key"], [POSTS[0], "1"]], delimiter)
-    with pytest.raises(ValueError, match="no column 'text'.*--text-col"):
+    with pytest.raises(ValueError, match="no column 'text'.*text_col="):
         list(read_records(io.BytesIO(data), fmt))
-    with pytest.raises(ValueError, match="no column 'id'.*--id-col"):
+    with pytest.raises(ValueError, match="no column 'id'.*id_col="):
         list(read_records(io.BytesIO(data), fmt, text_col="body", id_col="id"))
     assert list(read_records(io.BytesIO(b""), fmt)) == []
 
@@ -604,7 +604,7 @@ def test_cli_only_flagged_threshold_and_strict(tmp_path, model_dir, model, capsy
     src.write_text("\n".join(POSTS) + "\n", encoding="utf-8")
     assert _score([str(src), "--strict"], model_dir, capsys)[0] == 0
     code, _, err = _score([str(src), "--threshold", "2"], model_dir, capsys)
-    assert code == 1 and "threshold" in err
+    assert code == 2 and "threshold" in err  # a usage error
 
 
 def test_cli_jobs_2_same_output_as_jobs_1(tmp_path, model_dir, capsys):
@@ -680,9 +680,9 @@ def test_cli_refuses_to_overwrite_or_resume_without_a_file(tmp_path, model_dir, 
     assert _score([str(src), "-o", str(out), "--overwrite"], model_dir, capsys)[0] == 0
     assert len(_jsonl(out.read_text(encoding="utf-8"))) == 1
     code, _, err = _score([str(src), "--resume"], model_dir, capsys)
-    assert code == 1 and "--resume needs -o FILE" in err
+    assert code == 2 and "--resume needs -o FILE" in err  # usage errors
     code, _, err = _score([str(src), "--id-col", "id"], model_dir, capsys)
-    assert code == 1 and "plain-text input has no ids" in err
+    assert code == 2 and "plain-text input has no ids" in err
 
 
 def test_cli_only_flagged_needs_a_flagged_label(tmp_path, capsys):

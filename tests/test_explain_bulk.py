@@ -317,9 +317,9 @@ def test_cli_explain_resume(tmp_path, model_dir, capsys):
     "options, message",
     [
         (["--top", "3"], "--top sets the size of explanations: it needs --explain"),
-        (["--explain", "--top", "0"], "--top must be at least 1, got 0"),
+        (["--explain", "--top", "0"], "argument --top: expected a positive integer, got 0"),
     ],
 )
 def test_cli_top_errors(tmp_path, model_dir, capsys, options, message):
     code, out, err = _score([_input(tmp_path), *options], model_dir, capsys)
-    assert code == 1 and out == "" and message in err
+    assert code == 2 and out == "" and message in err  # usage errors

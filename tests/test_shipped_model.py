@@ -1,4 +1,4 @@
-"""Behaviour of the shipped default model (models/default), measured, not assumed.
+"""Behaviour of the shipped default model (package data), measured, not assumed.
 
 Without the shared corpora only the functional table and the examples run; with them
 (mandatory in CI) the held-out false-positive targets are checked, and the default
@@ -16,6 +16,7 @@ import pytest
 
 from arabic_extremism_clf import NOT_PROMOTIONAL, PROMOTIONAL, load_model, read_manifest
 from arabic_extremism_clf.functional import CASES
+from arabic_extremism_clf.persistence import default_model_path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "posts.txt"
@@ -36,9 +37,9 @@ def test_shipped_model_loads_with_its_labels_and_card(model, manifest):
     assert model.flagged_label == PROMOTIONAL
     assert 0.0 < model.threshold < 1.0
     assert manifest["training"]["recipe"]["name"] == "default-v2"
-    card = (ROOT / "models" / "default" / "README.md").read_text(encoding="utf-8")
+    card = (default_model_path() / "README.md").read_text(encoding="utf-8")
     assert "human review" in card
-    size = sum(f.stat().st_size for f in (ROOT / "models" / "default").iterdir())
+    size = sum(f.stat().st_size for f in default_model_path().iterdir())
     assert size <= 10 * 1024 * 1024, f"the shipped model is {size} bytes, over 10 MB"
 
 
@@ -56,23 +57,28 @@ def test_functional_table_is_below_threshold(model):
     """<= 2% of the reporting, counter-speech and everyday religious lines are flagged."""
     predictions = model.classify([case.text for case in CASES])
     flagged = [
-        (case.functionality, round(p.scores[PROMOTIONAL], 3))
+        (case.functionality, round(p.scores[PROMOTIONAL], 3), case.text)
         for case, p in zip(CASES, predictions)
         if p.label == PROMOTIONAL
     ]
     rate = len(flagged) / len(CASES)
     assert rate <= 0.02, (
         f"{len(flagged)} of {len(CASES)} functional lines flagged ({rate:.1%}): "
-        f"{Counter(f for f, _ in flagged)} {flagged}"
+        f"{Counter(f for f, _, _ in flagged)}\n" + "\n".join(map(str, flagged))
     )
 
 
-@pytest.mark.parametrize("functionality", sorted({case.functionality for case in CASES}))
-def test_no_functionality_is_a_blind_spot(model, functionality):
+def test_no_functionality_is_a_blind_spot(model):
     """No single pattern of the table is a blind spot: at most 2 of its lines flagged."""
-    texts = [case.text for case in CASES if case.functionality == functionality]
-    labels = model.predict(texts)
-    assert int(np.sum(labels == PROMOTIONAL)) <= 2
+    labels = model.predict([case.text for case in CASES])
+    flagged: dict[str, list[str]] = {}
+    for case, label in zip(CASES, labels):
+        if label == PROMOTIONAL:
+            flagged.setdefault(case.functionality, []).append(case.text)
+    blind = {name: texts for name, texts in flagged.items() if len(texts) > 2}
+    assert not blind, "functionalities with more than 2 lines flagged:\n" + "\n".join(
+        f"{name} ({len(texts)}): {texts}" for name, texts in blind.items()
+    )
 
 
 # --- on the shared corpora ----------------------------------------------------------
@@ -124,6 +130,7 @@ def retrained(shared_data_dir):
     return train_default(data_dir=shared_data_dir)
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_default_recipe_meets_cross_validated_target(retrained):
     """Grouped 5-fold macro-F1 >= 0.95 at a threshold that flags <= 2% of religious posts."""
@@ -135,6 +142,7 @@ def test_default_recipe_meets_cross_validated_target(retrained):
     assert len(chosen) == 1 and chosen[0]["guard_flag_rate"] <= 0.02, chosen
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_retraining_reproduces_the_shipped_model(retrained, model, manifest):
     assert retrained.model.threshold == pytest.approx(model.threshold)
@@ -153,6 +161,7 @@ def test_retraining_reproduces_the_shipped_model(retrained, model, manifest):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_promotional_posts_rank_above_news_and_counter_speech(retrained):
     for name, figures in retrained.metrics["ranking"].items():

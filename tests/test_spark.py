@@ -28,11 +28,12 @@ if _missing is not None:  # pragma: no cover - both are on the CI machines
         raise RuntimeError(f"AECLF_REQUIRE_SPARK=1 but {_missing}")
     pytest.skip(_missing, allow_module_level=True)
 
+from toy_corpus import COOKING, SPORT, WEATHER  # noqa: E402
+
 from arabic_extremism_clf import score_spark  # noqa: E402
 from arabic_extremism_clf.cli import main  # noqa: E402
 from arabic_extremism_clf.model import ExtremismClassifier  # noqa: E402
 from arabic_extremism_clf.scoring.frames import score_columns  # noqa: E402
-from toy_corpus import COOKING, SPORT, WEATHER  # noqa: E402
 
 pytestmark = [
     pytest.mark.spark,

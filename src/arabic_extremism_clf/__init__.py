@@ -16,11 +16,12 @@ from .errors import AeclfError, CorpusError, DataDirError, ModelFileError
 from .preprocess import normalize, preprocess, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .scoring import score_batch, score_iter
-    from .scoring.spark import score_spark
+    from .adapt import select_for_review, threshold_for_target, train_adapted
     from .evaluate import evaluate, select_threshold
     from .model import Contribution, ExtremismClassifier, Prediction
     from .persistence import load_model, read_manifest, save_model
+    from .scoring import score_batch, score_iter
+    from .scoring.spark import score_spark
     from .training import default_training_set, train_default
 
 #: Public names imported on first use, and the module that defines each.
@@ -38,6 +39,9 @@ _LAZY = {
     "score_iter": "scoring",
     "score_batch": "scoring",
     "score_spark": "scoring.spark",
+    "train_adapted": "adapt",
+    "select_for_review": "adapt",
+    "threshold_for_target": "adapt",
 }
 
 __all__ = [

@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedGroupKFold
 
+from .labels import label_indices
 from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus
 from .model import ExtremismClassifier
 from .recipe import (
@@ -252,6 +253,7 @@ def train_default(
     cv: int = 5,
     on_fold: Callable[[int, float], None] | None = None,
     choose_threshold: bool = True,
+    training_set: TrainingSet | None = None,
 ) -> TrainingResult:
     """Train with the default recipe over the shared corpora.
 
@@ -268,6 +270,9 @@ def train_default(
     cv : int, default=5
     on_fold : callable or None
     choose_threshold : bool, default=True
+    training_set : TrainingSet or None
+        Train on this set instead of building the recipe's from ``data_dir`` (e.g. the
+        recipe plus a user's rows, :func:`~arabic_extremism_clf.adapt.train_adapted`).
 
     Returns
     -------
@@ -276,7 +281,7 @@ def train_default(
     from .evaluate import evaluate_predictions
 
     estimator = default_estimator() if estimator is None else estimator
-    ts = default_training_set(data_dir)
+    ts = default_training_set(data_dir) if training_set is None else training_set
     cv_ids = set(ts.cv_corpus.ids)
     others = ts.train.subset([i for i, row_id in enumerate(ts.train.ids) if row_id not in cv_ids])
     metrics: dict = {}
@@ -351,16 +356,15 @@ def best_macro_f1_threshold(
     from sklearn.metrics import f1_score
 
     column = list(classes).index(flagged_label)
-    others = proba.copy()
-    others[:, column] = -1.0
-    fallback = np.asarray(classes, dtype=object)[np.argmax(others, axis=1)]
+    names = np.asarray(classes, dtype=object)
     guarded = None
     if guard is not None:
         guarded = np.asarray(guard, dtype=bool) & (np.asarray(labels, dtype=object) != flagged_label)
     sweep = []
     for threshold in np.round(np.arange(0.05, 0.951, 0.05), 2):
-        flagged = proba[:, column] >= threshold
-        predicted = np.where(flagged, flagged_label, fallback)
+        indices = label_indices(proba, column, float(threshold))
+        flagged = indices == column
+        predicted = names[indices]
         row = {
             "threshold": float(threshold),
             "macro_f1": float(f1_score(labels, predicted, average="macro")),

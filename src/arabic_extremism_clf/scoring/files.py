@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..io.readers import Record
@@ -102,14 +103,11 @@ def score_iter(
 
     Examples
     --------
-    >>> from arabic_extremism_clf.model import ExtremismClassifier
-    >>> texts = ["فاز الفريق بالمباراة", "هدف رائع في المباراة", "الفريق بطل الدوري",
-    ...          "طقس ممطر اليوم", "درجات الحرارة مرتفعة", "رياح وغيوم اليوم"] * 3
-    >>> clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=None)
-    >>> clf = clf.fit(texts, (["sport"] * 3 + ["weather"] * 3) * 3)
+    >>> from arabic_extremism_clf import load_model
+    >>> clf = load_model()  # the shipped model
     >>> posts = (post for post in ["مباراة الفريق", "طقس ممطر"])
     >>> [p.label for p in score_iter(posts, clf, batch_size=1)]
-    ['sport', 'weather']
+    ['not_promotional', 'not_promotional']
     """
     if isinstance(texts, str):
         raise TypeError(
@@ -128,13 +126,7 @@ def _predictions(
 
     for scores in scored_text_batches(batches, model, n_jobs=n_jobs, threshold=threshold):
         for row in scores:
-            yield Prediction(row["label"], row["confidence"], _frozen(row["scores"]))
-
-
-def _frozen(scores: dict[str, float]) -> Mapping[str, float]:
-    from types import MappingProxyType
-
-    return MappingProxyType(scores)
+            yield Prediction(row["label"], row["confidence"], MappingProxyType(row["scores"]))
 
 
 def _checked_text_batches(texts: Iterable[str], batch_size: int) -> Iterator[list[str]]:
@@ -287,14 +279,11 @@ def score_records(
 
     Examples
     --------
-    >>> from arabic_extremism_clf.model import ExtremismClassifier
-    >>> texts = ["فاز الفريق بالمباراة", "هدف رائع في المباراة", "الفريق بطل الدوري",
-    ...          "طقس ممطر اليوم", "درجات الحرارة مرتفعة", "رياح وغيوم اليوم"] * 3
-    >>> clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=None)
-    >>> clf = clf.fit(texts, (["sport"] * 3 + ["weather"] * 3) * 3)
+    >>> from arabic_extremism_clf import load_model
+    >>> clf = load_model()  # the shipped model
     >>> records = [Record(1, "a", "مباراة الفريق", None), Record(2, "b", None, "empty post")]
     >>> [row.get("label", row.get("error")) for row in score_records(records, clf)]
-    ['sport', 'empty post']
+    ['not_promotional', 'empty post']
     """
     batches = score_batches(
         records,

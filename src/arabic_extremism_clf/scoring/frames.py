@@ -108,14 +108,11 @@ def score_pandas(
     Examples
     --------
     >>> import pandas as pd
-    >>> from arabic_extremism_clf.model import ExtremismClassifier
-    >>> texts = ["فاز الفريق بالمباراة", "هدف رائع في المباراة", "الفريق بطل الدوري",
-    ...          "طقس ممطر اليوم", "درجات الحرارة مرتفعة", "رياح وغيوم اليوم"] * 3
-    >>> clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=None)
-    >>> clf = clf.fit(texts, (["sport"] * 3 + ["weather"] * 3) * 3)
+    >>> from arabic_extremism_clf import load_model
+    >>> clf = load_model()  # the shipped model
     >>> out = score_pandas(pd.DataFrame({"text": ["مباراة الفريق", None]}), model=clf)
     >>> out["label"].tolist()[0], out["error"].tolist()[1]
-    ('sport', 'text is null')
+    ('not_promotional', 'text is null')
     """
     pd = _import_pandas()
     model = resolve_model(model)
