@@ -21,10 +21,16 @@ post (the process and its workers: on a busy machine, where wall clock says litt
 main process plus its worker processes). The machines are shared, so figures vary from
 run to run: compare the ratios of one run.
 
+For every ``--sizes`` value (default 30k, 200k and 1M posts: the first posts of one
+file) the fastText run and each ``--jobs`` run score the same file, and the table gives
+each run against the naive pipeline, fastText and ``--jobs 1`` of the same size. It also
+times start-up: the whole ``aeclf score`` process on a 10-post file, next to the
+interpreter's own start and ``import sklearn``.
+
 Usage::
 
     python benchmarks/throughput.py --data-dir ../shared/data          # or AECLF_DATA_DIR
-    python benchmarks/throughput.py --posts 100000 --jobs 1 2 --naive-posts 30000
+    python benchmarks/throughput.py --sizes 30000 200000 --jobs 1 2 --naive-posts 30000
 """
 
 from __future__ import annotations
@@ -253,19 +259,62 @@ def timed(args: list[str], rows: int, out: Path) -> dict:
 # --- main ------------------------------------------------------------------------------
 
 
+def _row(name: str, jobs: int, n: int, run: dict, base: dict[str, float]) -> str:
+    def ratio(key: str) -> str:
+        return f"{run['rate'] / base[key]:.2f}x" if base.get(key) else "-"
+
+    rss = f"{run['rss_mb']:.0f}" if run.get("rss_mb") else "n/a"
+    return (
+        f"| {name} | {jobs} | {n:,} | {run['seconds']:.1f} | {run['rate']:,.0f} | "
+        f"{ratio('naive')} | {ratio('fasttext')} | {ratio('jobs1')} | {run['cpu_us']:.0f} | {rss} |"
+    )
+
+
+def _head(source: Path, target: Path, n: int) -> None:
+    with source.open("rb") as fin, target.open("wb") as fout:
+        for i, line in enumerate(fin):
+            if i >= n:
+                break
+            fout.write(line)
+
+
+def _startup(model_dir: str, tmp: Path, repeats: int = 3) -> tuple[float, float, float]:
+    """Seconds of the whole ``aeclf score`` process on a 10-post file (best of
+    ``repeats``), of ``python -c pass`` and of ``import sklearn`` (same run)."""
+    small = tmp / "posts-10.txt"
+    _head(tmp / "posts.txt", small, 10)
+
+    def best(argv: list[str]) -> float:
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            subprocess.run(argv, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    score = [sys.executable, "-m", "arabic_extremism_clf", "score", "--model", model_dir,
+             str(small), "-o", str(tmp / "startup.jsonl"), "--overwrite", "--no-progress"]  # fmt: skip
+    return (
+        best(score),
+        best([sys.executable, "-c", "pass"]),
+        best([sys.executable, "-c", "import sklearn"]),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", help="shared data directory (default: $AECLF_DATA_DIR)")
     parser.add_argument(
-        "--posts", type=int, default=300_000, help="posts to score (default: 300000)"
-    )
+        "--sizes", type=int, nargs="+", default=[30_000, 200_000, 1_000_000],
+        help="input sizes in posts (default: 30000 200000 1000000)",
+    )  # fmt: skip
     parser.add_argument(
-        "--naive-posts", type=int, default=50_000,
-        help="posts for the naive pipeline, which is slow (default: 50000)",
+        "--naive-posts", type=int, default=30_000,
+        help="posts for the naive pipeline, which is slow (default: 30000)",
     )  # fmt: skip
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="--jobs values to time")
     parser.add_argument("--model", help="model directory (default: shipped, else trained here)")
-    parser.add_argument("--no-fasttext", action="store_true", help="skip the fastText run")
+    parser.add_argument("--no-fasttext", action="store_true", help="skip the fastText runs")
     args = parser.parse_args()
 
     import joblib
@@ -274,6 +323,7 @@ def main() -> None:
 
     data_dir = args.data_dir or os.environ.get("AECLF_DATA_DIR")
     tmp = Path(tempfile.mkdtemp(prefix="aeclf-throughput-"))
+    sizes = sorted(set(args.sizes))
     try:
         texts, labels = small_recipe(data_dir)
         model_dir = args.model
@@ -282,7 +332,7 @@ def main() -> None:
             try:
                 model_dir = str(default_model_path())
                 model_note = "shipped model"
-            except Exception:  # noqa: BLE001 - no shipped model yet
+            except Exception:
                 from arabic_extremism_clf.model import ExtremismClassifier
 
                 print(f"no shipped model: training one on the small recipe ({len(texts)} posts)")
@@ -291,32 +341,15 @@ def main() -> None:
         print(f"fitting the naive pipeline on the small recipe ({len(texts)} posts)")
         joblib.dump(naive_pipeline().fit(texts, labels), tmp / "naive.joblib")
         posts = tmp / "posts.txt"
-        write_posts(posts, post_pool(data_dir), args.posts)
-        naive_n = min(args.naive_posts, args.posts)
-        print(f"{args.posts:,} posts written ({posts.stat().st_size / 1e6:.0f} MB); timing...")
-
-        results = []
-        out = tmp / "naive.jsonl"
-        naive = timed(
-            ["--_naive", str(tmp / "naive.joblib"), str(posts), str(out), str(naive_n)],
-            naive_n,
-            out,
-        )
-        results.append(("naive sklearn pipeline (TfidfVectorizer + LR)", 1, naive_n, naive))
-        for jobs in args.jobs:
-            out = tmp / f"score-{jobs}.jsonl"
-            run = timed(
-                ["--_score", "--model", model_dir, str(posts), "-o", str(out), "--jobs", str(jobs),
-                 "--no-progress"],
-                args.posts, out,
-            )  # fmt: skip
-            results.append((f"aeclf score ({model_note})", jobs, args.posts, run))
+        write_posts(posts, post_pool(data_dir), max(sizes))
+        print(f"{max(sizes):,} posts written ({posts.stat().st_size / 1e6:.0f} MB); timing...")
+        ft_path = None
         if not args.no_fasttext:
             try:
                 import fasttext
             except ImportError:
-                fasttext = None
-            if fasttext is not None:
+                print("fasttext is not installed (the peers extra): no fastText runs")
+            else:
                 train = tmp / "fasttext-train.txt"
                 with train.open("w", encoding="utf-8") as fh:
                     for text, label in zip(texts, labels):
@@ -325,30 +358,60 @@ def main() -> None:
                     str(train), wordNgrams=2, minn=2, maxn=5, epoch=10, verbose=0, seed=SEED,
                     thread=1,
                 )  # fmt: skip
-                ft.save_model(str(tmp / "ft.bin"))
+                ft_path = tmp / "ft.bin"
+                ft.save_model(str(ft_path))
+
+        startup, interpreter, sklearn_import = _startup(model_dir, tmp)
+        naive_n = min(args.naive_posts, max(sizes))
+        out = tmp / "naive.jsonl"
+        naive = timed(
+            ["--_naive", str(tmp / "naive.joblib"), str(posts), str(out), str(naive_n)],
+            naive_n,
+            out,
+        )
+        lines = []
+        for n in sizes:
+            sized = tmp / f"posts-{n}.txt"
+            _head(posts, sized, n)
+            base: dict[str, float] = {"naive": naive["rate"]}
+            runs = []
+            if ft_path is not None:
                 out = tmp / "fasttext.jsonl"
+                ft_run = timed(["--_fasttext", str(ft_path), str(sized), str(out), str(n)], n, out)
+                base["fasttext"] = ft_run["rate"]
+                runs.append(("fastText predict, per post", 1, ft_run))
+            for jobs in args.jobs:
+                out = tmp / f"score-{jobs}.jsonl"
                 run = timed(
-                    ["--_fasttext", str(tmp / "ft.bin"), str(posts), str(out), str(args.posts)],
-                    args.posts,
-                    out,
-                )
-                results.append(("fastText predict, per post (stretch goal)", 1, args.posts, run))
+                    ["--_score", "--model", model_dir, str(sized), "-o", str(out),
+                     "--jobs", str(jobs), "--no-progress", "--overwrite"],
+                    n, out,
+                )  # fmt: skip
+                if jobs == 1:
+                    base["jobs1"] = run["rate"]
+                runs.append((f"aeclf score ({model_note})", jobs, run))
+            if n == naive_n or n == min(sizes):
+                lines.append(_row("naive sklearn pipeline", 1, naive_n, naive, {}))
+            lines += [_row(name, jobs, n, run, base) for name, jobs, run in runs]
+            sized.unlink()
 
         print()
-        columns = ["pipeline", "jobs", "posts", "seconds", "posts/s", "vs naive"]
-        print("| " + " | ".join([*columns, "CPU µs/post", "peak RSS (MB)"]) + " |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|")
-        for name, jobs, n, run in results:
-            ratio = run["rate"] / naive["rate"]
-            rss = f"{run['rss_mb']:.0f}" if run.get("rss_mb") else "n/a"
-            print(
-                f"| {name} | {jobs} | {n:,} | {run['seconds']:.1f} | {run['rate']:,.0f} | "
-                f"{ratio:.1f}x | {run['cpu_us']:.0f} | {rss} |"
-            )
         print(
-            f"\n{os.cpu_count()} CPUs. posts/s: wall clock of the whole process (start-up and "
-            "model loading included). CPU: user + system time of the process and its workers "
-            "per post. Peak RSS: the process plus its workers."
+            "| pipeline | jobs | posts | seconds | posts/s | vs naive | vs fastText (same size) "
+            "| vs jobs 1 | CPU µs/post | peak RSS (MB) |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("\n".join(lines))
+        print(
+            f"\nStart-up (a 10-post file, whole process, best of 3): aeclf score {startup:.2f} s; "
+            f"same run: `python -c pass` {interpreter:.2f} s, `python -c 'import sklearn'` "
+            f"{sklearn_import:.2f} s."
+        )
+        print(
+            f"{os.cpu_count()} CPUs, load average at the end {os.getloadavg()[0]:.1f}. posts/s: "
+            "wall clock of the whole process (start-up and model loading included). CPU: user "
+            "+ system time of the process and its workers per post. Peak RSS: the process plus "
+            "its workers. The naive pipeline runs on the first posts of the same file."
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
