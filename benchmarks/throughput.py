@@ -36,6 +36,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -46,6 +47,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from camel_tools.tokenizers.word import simple_word_tokenize
 from camel_tools.utils.dediac import dediac_ar
@@ -143,18 +145,25 @@ def write_posts(path: Path, pool: list[str], n: int) -> None:
 # --- runs in child processes ----------------------------------------------------------
 
 
+def _hwm_mb(pid: int | str = "self") -> float:
+    """Peak RSS (VmHWM) of a live process, in MB (Linux). Unlike ``ru_maxrss``, which
+    a child inherits from the parent that forked it, VmHWM starts afresh at exec."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+
+
 def _peak_rss_mb() -> float:
     """Peak RSS of this process plus the peaks of its live child processes (Linux)."""
-    total = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    try:
+        total = _hwm_mb()
+    except (OSError, IndexError, ValueError):
+        total = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     try:
         import psutil
 
         for child in psutil.Process().children(recursive=True):
-            try:
-                status = Path(f"/proc/{child.pid}/status").read_text()
-                total += int(status.split("VmHWM:")[1].split()[0]) / 1024
-            except (OSError, IndexError, ValueError):
-                pass
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                total += _hwm_mb(child.pid)
     except ImportError:
         pass
     return total
@@ -225,13 +234,48 @@ def _child_fasttext(model_path: str, posts: str, out: str, limit: int) -> None:
     print(json.dumps({"rss_mb": _peak_rss_mb(), "code": 0}), file=sys.stderr)
 
 
+def _sample_tree(pid: int, peak: list[float], done: Any) -> None:
+    """Sample the RSS summed over the process tree of ``pid`` until ``done`` is set."""
+    try:
+        import psutil
+    except ImportError:
+        return
+    try:
+        root = psutil.Process(pid)
+    except psutil.Error:
+        return
+    while not done.wait(0.05):
+        try:
+            procs = [root, *root.children(recursive=True)]
+            total = 0
+            for proc in procs:
+                with contextlib.suppress(psutil.Error):
+                    total += proc.memory_info().rss
+        except psutil.Error:
+            return
+        peak[0] = max(peak[0], total / 2**20)
+
+
 def timed(args: list[str], rows: int, out: Path) -> dict:
     """Run this script in a child mode; wall-clock posts/s and peak memory."""
+    import threading
+
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, __file__, *args], capture_output=True, text=True, check=False
+    child = subprocess.Popen(
+        [sys.executable, __file__, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    tree_peak = [0.0]
+    done = threading.Event()
+    sampler = threading.Thread(target=_sample_tree, args=(child.pid, tree_peak, done))
+    sampler.start()
+    stdout, stderr = child.communicate()
+    done.set()
+    sampler.join()
+    proc = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     # CPU of the child and of its worker processes (reaped before it exits).
@@ -250,7 +294,9 @@ def timed(args: list[str], rows: int, out: Path) -> dict:
         "seconds": seconds,
         "rate": rows / seconds,
         "cpu_us": cpu / rows * 1e6,
-        "rss_mb": report.get("rss_mb"),
+        # The larger of the child's own peak (with its live workers) and the peak of
+        # the sum of RSS over its process tree, sampled every 50 ms from here.
+        "rss_mb": max(report.get("rss_mb") or 0.0, tree_peak[0]) or None,
     }
     print(f"  {args[0][3:]}: {rows:,} posts in {seconds:.1f} s", flush=True)
     return result

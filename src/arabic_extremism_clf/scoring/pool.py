@@ -1,18 +1,28 @@
 """Batches of texts through the scoring core, in this process or in worker processes.
 
 :func:`scored_text_batches` yields one :class:`~.core.BatchScores` per batch, in input
-order, with ``n_jobs`` worker processes (joblib) or in this process.
+order, with ``n_jobs`` worker processes or in this process.
+
+Worker processes: where the platform forks (Linux), a pool of forked processes that
+inherit the loaded model (no import, no model load, no pickling of the model); each
+task carries only a batch of texts and returns the batch's arrays. At most
+``2 * n_jobs`` batches are in flight, so memory stays bounded, and the results are
+yielded in input order by the one consumer (the writer). Elsewhere, joblib's worker
+processes, which get the model once each from a temporary pickle.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 import threading
 import uuid
 import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +65,45 @@ class _ModelHandle:
             return model
 
 
+# The model of a forked worker, set by the pool's initializer (inherited, not pickled).
+_FORKED_MODEL: list[Any] = []
+
+
+def _forked_init(model: Any) -> None:
+    _FORKED_MODEL[:] = [model]
+
+
+def _forked_task(texts: list[str], options: dict[str, Any]) -> BatchScores:
+    """Forked-worker side: the scores of a batch of posts."""
+    return score_batch(_FORKED_MODEL[0], texts, **options)
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _forked_batches(
+    batches: Iterable[Sequence[str]], model: Any, n_jobs: int, options: dict[str, Any]
+) -> Iterator[BatchScores]:
+    """Batches through a pool of forked workers, in order, at most 2 * n_jobs in flight."""
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(n_jobs, initializer=_forked_init, initargs=(model,))
+    try:
+        pending: deque = deque()
+        for texts in batches:
+            pending.append(pool.apply_async(_forked_task, (list(texts), options)))
+            if len(pending) >= 2 * n_jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+        pool.close()
+    finally:
+        # Also when stopped early (the reader of the output went away): the tasks
+        # still running are not needed.
+        pool.terminate()
+        pool.join()
+
+
 def _task(handle: _ModelHandle, texts: list[str], options: dict[str, Any]) -> BatchScores:
     """Worker side: the scores of a batch of posts."""
     return score_batch(handle.get(), texts, **options)
@@ -86,9 +135,14 @@ def scored_text_batches(
     BatchScores
     """
     options = {"threshold": threshold, "explain": explain, "top": top}
+    if n_jobs == -1:
+        n_jobs = os.cpu_count() or 1
     if n_jobs == 1:
         for texts in batches:
             yield score_batch(model, texts, **options)
+        return
+    if _can_fork():
+        yield from _forked_batches(batches, model, n_jobs, options)
         return
     import joblib
 
