@@ -161,7 +161,7 @@ def scored_text_batches(
         results = parallel(joblib.delayed(_task)(handle, list(texts), options) for texts in batches)
         try:
             # Not ``yield from``: it would close ``results`` before this ``finally``.
-            for scores in results:
+            for scores in results:  # noqa: UP028
                 yield scores
         finally:
             # Stopped early (e.g. the reader of the output went away): cancelling the
