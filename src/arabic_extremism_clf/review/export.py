@@ -1,0 +1,107 @@
+"""The export of a review database: the training file of ``aeclf train``.
+
+One row per text with a standing decision of ``promotional`` or ``not_promotional``
+that every reviewer who has one agrees on: columns ``text,label`` (what
+:func:`~arabic_extremism_clf.corpus.read_corpus` reads) then ``note``, ``reviewers``,
+``decided_at`` and ``text_sha256`` (extra columns, which it ignores). A text on which
+reviewers' standing decisions differ is a conflict: it is left out and reported, never
+merged; a text decided ``unsure`` by everyone is left out and counted.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from ..corpus import NOT_PROMOTIONAL, PROMOTIONAL
+from .store import UNSURE, ReviewStore
+
+__all__ = ["EXPORT_COLUMNS", "Export", "collect", "write_csv", "write_conflicts_csv"]
+
+#: The columns of the exported file, in order.
+EXPORT_COLUMNS = ("text", "label", "note", "reviewers", "decided_at", "text_sha256")
+#: The columns of the conflicts file.
+CONFLICT_COLUMNS = ("text_sha256", "text", "reviewer", "label", "note", "decided_at")
+_TRAINING_LABELS = (PROMOTIONAL, NOT_PROMOTIONAL)
+
+
+@dataclass
+class Export:
+    """What an export found.
+
+    Attributes
+    ----------
+    rows : list of dict
+        The training rows, keys :data:`EXPORT_COLUMNS`.
+    conflicts : list of (str, str, list of dict)
+        ``(text_sha256, text, standing decisions per reviewer)`` of every text the
+        reviewers disagree on.
+    unsure : int
+        Texts left out because their only decision is ``unsure``.
+    """
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[tuple[str, str, list[dict[str, Any]]]] = field(default_factory=list)
+    unsure: int = 0
+
+    def counts(self) -> dict[str, int]:
+        """Rows per label."""
+        out = dict.fromkeys(_TRAINING_LABELS, 0)
+        for row in self.rows:
+            out[row["label"]] += 1
+        return out
+
+
+def collect(store: ReviewStore) -> Export:
+    """The training rows, conflicts and unsure texts of a review database."""
+    result = Export()
+    for sha, text, decisions in store.standing():
+        labels = {d["label"] for d in decisions}
+        if len(labels) > 1:
+            result.conflicts.append((sha, text, decisions))
+            continue
+        (label,) = labels
+        if label == UNSURE:
+            result.unsure += 1
+            continue
+        notes = [d["note"] for d in decisions if d["note"]]
+        if len(decisions) > 1:
+            notes = [f"{d['reviewer']}: {d['note']}" for d in decisions if d["note"]]
+        result.rows.append(
+            {
+                "text": text,
+                "label": label,
+                "note": " | ".join(notes),
+                "reviewers": ";".join(d["reviewer"] for d in decisions),
+                "decided_at": max(d["decided_at"] for d in decisions),
+                "text_sha256": sha,
+            }
+        )
+    return result
+
+
+def write_csv(rows: Iterable[dict[str, Any]], stream: IO[str]) -> int:
+    """Write the training rows as CSV (open ``stream`` with ``newline=""``); return the count."""
+    writer = csv.DictWriter(stream, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for row in rows:
+        writer.writerow(row)
+        n += 1
+    return n
+
+
+def write_conflicts_csv(
+    conflicts: Iterable[tuple[str, str, list[dict[str, Any]]]], stream: IO[str]
+) -> int:
+    """Write the conflicts, one row per reviewer's standing decision; return the texts."""
+    writer = csv.DictWriter(stream, fieldnames=CONFLICT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for sha, text, decisions in conflicts:
+        n += 1
+        for d in decisions:
+            writer.writerow({"text_sha256": sha, "text": text, **d})
+    return n
