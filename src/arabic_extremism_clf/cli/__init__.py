@@ -23,7 +23,7 @@ from ._args import UsageError, flag_names
 __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``aeclf --help`` lists them.
-SUBCOMMANDS = ("score", "train", "evaluate", "serve", "preprocess")
+SUBCOMMANDS = ("score", "train", "evaluate", "serve", "review", "preprocess")
 
 log = logging.getLogger("arabic_extremism_clf")
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._args import port, positive_int
-
 # Only the constants: the server module imports FastAPI and the model lazily.
 from ..scoring.http import (
     DEFAULT_MAX_BATCH,
@@ -15,6 +13,7 @@ from ..scoring.http import (
     DEFAULT_MAX_TEXT_CHARS,
     DEFAULT_MAX_TOP,
 )
+from ._args import port, positive_int
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
