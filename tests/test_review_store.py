@@ -101,7 +101,7 @@ def test_migration_from_v1_keeps_events_and_rebuilds_the_standing_decisions(tmp_
 def test_a_newer_database_is_refused(tmp_path):
     path = tmp_path / "new.sqlite"
     ReviewStore(path)
-    with contextlib.closing(sqlite3.connect(path))) as conn:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
         conn.execute("UPDATE schema_version SET version = 99")
         conn.commit()
     with pytest.raises(ValueError, match="schema version 99, newer"):
