@@ -16,6 +16,7 @@ MODULES = [
     "arabic_extremism_clf.io.readers",
     "arabic_extremism_clf.io.writers",
     "arabic_extremism_clf.cli._args",
+    "arabic_extremism_clf.review.highlight",
 ]
 
 

@@ -123,6 +123,15 @@ def test_wheel_carries_the_model_byte_for_byte(wheel):
         assert packaged[name] == data, f"{PACKAGED}/{name} in the wheel differs from the checkout's"
 
 
+def test_wheel_carries_the_review_page(wheel):
+    static = ROOT / "src" / "arabic_extremism_clf" / "review" / "static"
+    expected = {p.name: p.read_bytes() for p in static.iterdir() if p.is_file()}
+    assert sorted(expected) == ["app.css", "app.js", "index.html"]
+    with zipfile.ZipFile(wheel) as zf:
+        for name, data in expected.items():
+            assert zf.read(f"arabic_extremism_clf/review/static/{name}") == data
+
+
 def test_unpacked_wheel_loads_its_own_model(wheel, tmp_path):
     """Installed from the wheel, away from any checkout, load_model() needs no path."""
     site = tmp_path / "site"
