@@ -177,7 +177,8 @@ def run_serve(args: argparse.Namespace) -> int:
         reviewer=args.reviewer,
         hosts=allowed_hosts(args.host, args.port),
     )
-    shown = f"[{args.host}]" if ":" in args.host else args.host
+    shown = {"0.0.0.0": "<this machine>", "::": "<this machine>"}.get(args.host, args.host)
+    shown = f"[{shown}]" if ":" in shown else shown
     address = f"http://{shown}:{args.port}/"
     print(
         f"aeclf review: {'new' if fresh else 'resumed'} queue of {progress['total']} posts "
