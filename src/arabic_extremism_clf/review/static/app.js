@@ -240,7 +240,6 @@
       status(error.message);
     } finally {
       state.busy = false;
-      document.body.dataset.busy = "";
     }
   }
 
