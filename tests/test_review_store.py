@@ -382,3 +382,24 @@ def test_serve_saves_a_queue_that_a_second_start_resumes(tmp_path, monkeypatch):
     progress = store.progress(queue)
     assert (progress["total"], progress["reviewed"]) == (len(TOY_TEXTS), 1)
     assert store.cursor(queue, "alice") == 0  # the queue was kept, not rebuilt
+
+
+def test_sample_order_follows_aeclf_sample_when_it_is_there():
+    from arabic_extremism_clf.review.queue import sample_order
+    from arabic_extremism_clf.scoring.core import score_batch
+
+    model = toy_classifier()
+    texts = [*TOY_TEXTS, "فاز الفريق اليوم", "طقس ممطر في الملعب"]
+    scores = score_batch(model, texts).proba[:, model.flagged_index_]
+    order = sample_order(scores, model.threshold, model=model, texts=texts).tolist()
+    assert sorted(order) == list(range(len(texts)))  # every post, once
+    try:
+        from arabic_extremism_clf.adapt.sampling import select_for_review
+    except ImportError:  # before the adaptation work: uncertainty alone
+        assert order == np.argsort(np.abs(scores - model.threshold), kind="stable").tolist()
+    else:
+        picks = select_for_review(model, texts, len(texts), threshold=model.threshold, top=1)
+        assert order[: len(picks)] == [p.index for p in picks]
+    # Without a model (or texts) it is uncertainty alone.
+    alone = sample_order(scores, model.threshold).tolist()
+    assert alone == np.argsort(np.abs(scores - model.threshold), kind="stable").tolist()

@@ -7,7 +7,7 @@ Orders (``order=``):
 ``"score"``
     The flagged label's probability, highest first (ties: file order).
 ``"sample"``
-    The order of ``aeclf sample``: see :func:`sample_order`.
+    The order of ``aeclf sample`` (most informative first): see :func:`sample_order`.
 
 A post that appears several times in the input is queued once (at its first place):
 decisions belong to texts. Rows that cannot be read are not queued; they are returned
@@ -17,7 +17,7 @@ with their line numbers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,12 +48,22 @@ BATCH_SIZE = 1000
 TOP = 10
 
 
-def sample_order(scores: np.ndarray, threshold: float) -> np.ndarray:
-    """The review order of ``aeclf sample``: the most uncertain posts first.
+def sample_order(
+    scores: np.ndarray,
+    threshold: float,
+    *,
+    model: ExtremismClassifier | None = None,
+    texts: Sequence[str] | None = None,
+) -> np.ndarray:
+    """The review order of ``aeclf sample``: the most informative posts first.
 
-    Until the sampling of the adaptation work is available this is uncertainty alone:
-    ``|score - threshold|`` ascending (ties: file order). It is the one place to
-    replace by that function.
+    With the adaptation module (``arabic_extremism_clf.adapt``, ``aeclf sample``), the
+    posts come in the order of its ``select_for_review`` (uncertainty around the
+    threshold, near-copies of a post already chosen put back), then the posts it left
+    out (normalised repeats) by uncertainty. Without it, or for a model without a
+    flagged label or a ``threshold`` of 0 or 1: uncertainty alone,
+    ``|score - threshold|`` ascending (ties: file order). This is the one place where
+    the queue depends on the sampling.
 
     Parameters
     ----------
@@ -61,17 +71,53 @@ def sample_order(scores: np.ndarray, threshold: float) -> np.ndarray:
         The flagged label's probability of each post.
     threshold : float
         The model's threshold.
+    model : ExtremismClassifier, optional
+    texts : sequence of str, optional
+        The posts (both needed for ``select_for_review``).
 
     Returns
     -------
     ndarray of int
         Indices of the posts in review order.
     """
-    return np.argsort(np.abs(np.asarray(scores, dtype=float) - threshold), kind="stable")
+    scores = np.asarray(scores, dtype=float)
+    by_uncertainty = np.argsort(np.abs(scores - threshold), kind="stable")
+    select = _select_for_review()
+    if (
+        select is None
+        or model is None
+        or texts is None
+        or model.flagged_index_ is None
+        or not 0.0 < threshold < 1.0
+        or not len(scores)
+    ):
+        return by_uncertainty
+    picks = [p.index for p in select(model, list(texts), len(texts), threshold=threshold, top=1)]
+    chosen = set(picks)
+    rest = [int(k) for k in by_uncertainty if int(k) not in chosen]
+    return np.array(picks + rest, dtype=np.intp)
 
 
-def order_positions(scores: np.ndarray, order: str, threshold: float | None) -> np.ndarray:
+def _select_for_review():
+    """``arabic_extremism_clf.adapt.sampling.select_for_review``, or None without it."""
+    try:
+        from ..adapt.sampling import select_for_review
+    except ImportError:
+        return None
+    return select_for_review
+
+
+def order_positions(
+    scores: np.ndarray,
+    order: str,
+    threshold: float | None,
+    *,
+    model: ExtremismClassifier | None = None,
+    texts: Sequence[str] | None = None,
+) -> np.ndarray:
     """Indices of the posts in review order (see the module docstring).
+
+    ``model`` and ``texts`` are for ``order="sample"`` (see :func:`sample_order`).
 
     Raises
     ------
@@ -84,7 +130,9 @@ def order_positions(scores: np.ndarray, order: str, threshold: float | None) -> 
     if order == "score":
         return np.argsort(-scores, kind="stable")
     if order == "sample":
-        return sample_order(scores, 0.5 if threshold is None else threshold)
+        return sample_order(
+            scores, 0.5 if threshold is None else threshold, model=model, texts=texts
+        )
     raise ValueError(f"order= must be one of {', '.join(ORDERS)}, got {order!r}")
 
 
@@ -162,7 +210,9 @@ def build_queue(
             flush()
     if batch:
         flush()
-    positions = order_positions(np.array([i.score for i in items]), order, threshold)
+    scores = np.array([i.score for i in items])
+    texts = [i.text for i in items]
+    positions = order_positions(scores, order, threshold, model=model, texts=texts)
     return [items[k] for k in positions], errors, n_rows
 
 
