@@ -114,6 +114,8 @@ class Server:
         return self.log.read().decode("utf-8", "replace")
 
     def stop(self) -> None:
+        if self.log.closed:
+            return
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -207,6 +209,14 @@ def test_keyboard_review_undo_reload_resume_and_change_of_mind(browser, serve, t
     assert "Decision: promotional" in page.text_content("#decision")
     assert page.input_value("#note") == "لاعب وفريق"
     _press(page, "n", 1)
+    context.close()
+    # Serving the same input again (a new process) resumes the same queue.
+    server.stop()
+    again = serve(TOY_TEXTS, "--order", "input", "--reviewer", "alice", model=toy_model)
+    assert "resumed queue of 18 posts (3 reviewed)" in again.output()
+    context, page = _open(browser, again.url)
+    assert _position(page) == 3
+    assert "Reviewed 3 of 18" in page.text_content("#progress")
     context.close()
 
     store = ReviewStore(server.db)
