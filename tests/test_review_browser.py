@@ -209,6 +209,12 @@ def test_keyboard_review_undo_reload_resume_and_change_of_mind(browser, serve, t
     assert "Decision: promotional" in page.text_content("#decision")
     assert page.input_value("#note") == "لاعب وفريق"
     _press(page, "n", 1)
+    # The model's label as a filter.
+    page.select_option("#filter", "model:not_promotional")
+    page.wait_for_function(
+        "document.getElementById('meta').textContent.includes('not_promotional')"
+    )
+    assert page.text_content("#post") in TOY_TEXTS[6:]
     context.close()
     # Serving the same input again (a new process) resumes the same queue.
     server.stop()

@@ -278,6 +278,7 @@ def create_review_app(
                 "threshold": queue["threshold"],
             },
             "labels": list(DECISION_LABELS),
+            "model_labels": store.model_labels(input_sha256),
             "reviewer": reviewer,
             "csrf": csrf_of(session),
             "progress": store.progress(input_sha256),

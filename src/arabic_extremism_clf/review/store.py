@@ -336,6 +336,15 @@ class ReviewStore:
             "model_flagged": row[5],
         }
 
+    def model_labels(self, input_sha256: str) -> list[str]:
+        """The labels the model gave the items of a queue, sorted."""
+        with self.connect() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT label FROM items WHERE input_sha256 = ? ORDER BY label",
+                (input_sha256,),
+            ).fetchall()
+        return [r[0] for r in rows]
+
     # --- places ----------------------------------------------------------------------
 
     def cursor(self, input_sha256: str, reviewer: str) -> int:

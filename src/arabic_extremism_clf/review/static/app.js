@@ -345,6 +345,16 @@
       + (queue.n_errors ? ", " + queue.n_errors + " unreadable (not queued)" : "")
       + " \u00b7 order: " + queue.order + " \u00b7 model " + data.model.name
       + (data.model.version ? " " + data.model.version : "") + " (" + data.model.id + ")";
+    // The model's own labels as filters (the page lists the usual two by default).
+    const filter = $("filter");
+    for (const option of Array.from(filter.options)) {
+      if (option.value.startsWith("model:")) filter.removeChild(option);
+    }
+    for (const label of data.model_labels || []) {
+      const option = el("option", "model: " + label);
+      option.value = "model:" + label;
+      filter.appendChild(option);
+    }
     const saved = window.localStorage.getItem("aeclf-reviewer");
     $("reviewer").value = saved || data.reviewer || "";
     renderProgress(data.progress);
