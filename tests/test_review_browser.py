@@ -211,9 +211,7 @@ def test_keyboard_review_undo_reload_resume_and_change_of_mind(browser, serve, t
     _press(page, "n", 1)
     # The model's label as a filter.
     page.select_option("#filter", "model:not_promotional")
-    page.wait_for_function(
-        "document.getElementById('meta').textContent.includes('not_promotional')"
-    )
+    page.locator("#meta .tag", has_text="model: not_promotional").wait_for()
     assert page.text_content("#post") in TOY_TEXTS[6:]
     context.close()
     # Serving the same input again (a new process) resumes the same queue.
@@ -310,7 +308,10 @@ def test_hostile_posts_render_as_inert_text(browser, serve, toy_model):
     assert len(page.text_content("#post")) == 20_000  # capped
     assert page.is_visible("#more")
     page.click("#more")
-    page.wait_for_function("document.getElementById('post').textContent.length === 100000")
+    # (Not wait_for_function: it evaluates strings, which the page's CSP forbids.)
+    deadline = time.monotonic() + 10
+    while len(page.text_content("#post")) != 100_000 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert page.text_content("#post") == HOSTILE[3]
     assert page.evaluate("() => window.__pwned") is None
     context.close()
