@@ -384,7 +384,8 @@ def test_serve_saves_a_queue_that_a_second_start_resumes(tmp_path, monkeypatch):
     assert store.cursor(queue, "alice") == 0  # the queue was kept, not rebuilt
 
 
-def test_sample_order_follows_aeclf_sample_when_it_is_there():
+def test_sample_order_follows_aeclf_sample():
+    from arabic_extremism_clf.adapt.sampling import select_for_review
     from arabic_extremism_clf.review.queue import sample_order
     from arabic_extremism_clf.scoring.core import score_batch
 
@@ -393,13 +394,30 @@ def test_sample_order_follows_aeclf_sample_when_it_is_there():
     scores = score_batch(model, texts).proba[:, model.flagged_index_]
     order = sample_order(scores, model.threshold, model=model, texts=texts).tolist()
     assert sorted(order) == list(range(len(texts)))  # every post, once
-    try:
-        from arabic_extremism_clf.adapt.sampling import select_for_review
-    except ImportError:  # before the adaptation work: uncertainty alone
-        assert order == np.argsort(np.abs(scores - model.threshold), kind="stable").tolist()
-    else:
-        picks = select_for_review(model, texts, len(texts), threshold=model.threshold, top=1)
-        assert order[: len(picks)] == [p.index for p in picks]
+    picks = select_for_review(model, texts, len(texts), threshold=model.threshold, top=1)
+    assert 0 < len(picks) <= len(texts)
+    assert order[: len(picks)] == [p.index for p in picks]
     # Without a model (or texts) it is uncertainty alone.
     alone = sample_order(scores, model.threshold).tolist()
     assert alone == np.argsort(np.abs(scores - model.threshold), kind="stable").tolist()
+
+
+def test_export_reports_spellings_of_one_text_with_opposite_labels(tmp_path):
+    from arabic_extremism_clf.adapt.user_rows import read_user_rows
+
+    texts = ("فاز الفريق", "فازَ الفريقُ", "طقس ممطر", "اطبخ الأرز")
+    store = _store(tmp_path / "r.sqlite", texts=texts)
+    store.decide(QUEUE, 0, "promotional", reviewer="alice")
+    store.decide(QUEUE, 1, "not_promotional", reviewer="alice")  # same text, with tashkeel
+    store.decide(QUEUE, 2, "not_promotional", reviewer="alice")
+    store.decide(QUEUE, 3, "promotional", reviewer="alice")
+    result = collect(store)
+    assert sorted(c[1] for c in result.conflicts) == sorted(texts[:2])
+    assert [r["text"] for r in result.rows] == list(texts[2:])
+    out = tmp_path / "labels.csv"
+    with open(out, "w", encoding="utf-8", newline="") as stream:
+        write_csv(result.rows, stream)
+    # What `aeclf train --recipe default FILE` reads, with its checks.
+    corpus, files = read_user_rows([out])
+    assert list(corpus.labels) == ["not_promotional", "promotional"]
+    assert files[0]["rows"] == 2

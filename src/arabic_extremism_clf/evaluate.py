@@ -34,6 +34,7 @@ from sklearn.metrics import (
 )
 from sklearn.utils.validation import check_is_fitted
 
+from .labels import check_threshold, label_indices
 from .calibration_metrics import (
     _check_n_bins,
     _check_probabilities,
@@ -92,28 +93,6 @@ def _check_labels(labels: object, name: str = "labels") -> np.ndarray:
     if array.size == 0:
         raise ValueError(f"{name} is empty: need at least one labelled post to evaluate")
     return array
-
-
-def _check_threshold(threshold: object) -> float:
-    if (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, numbers.Real)
-        or not 0.0 <= threshold <= 1.0
-    ):
-        raise ValueError(f"threshold must be a number in [0, 1], got {threshold!r}")
-    return float(threshold)
-
-
-# -- predictions ----------------------------------------------------------------------
-
-
-def _predict_indices(proba: np.ndarray, flagged: int | None, threshold: float) -> np.ndarray:
-    """Same rule as ``ExtremismClassifier.labels_from_proba``, as column indices."""
-    if flagged is None:
-        return np.argmax(proba, axis=1)
-    others = proba.copy()
-    others[:, flagged] = -1.0
-    return np.where(proba[:, flagged] >= threshold, flagged, np.argmax(others, axis=1))
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -251,7 +230,7 @@ def evaluate_predictions(
             f"flagged_label {flagged_label!r} is not among the classes {class_list!r}; "
             "pass one of them, or None to evaluate argmax predictions"
         )
-    threshold = _check_threshold(threshold)
+    threshold = check_threshold(threshold)
     n_bins = _check_n_bins(n_bins)
     source_array = None
     if sources is not None:
@@ -263,7 +242,7 @@ def evaluate_predictions(
     flagged = None if flagged_label is None else class_list.index(str(flagged_label))
     flagged_label = None if flagged is None else class_list[flagged]
     class_array = np.asarray(class_list, dtype=object)
-    pred_idx = _predict_indices(proba, flagged, threshold)
+    pred_idx = label_indices(proba, flagged, threshold)
     pred = class_array[pred_idx]
     logger.debug(
         "evaluating %d posts over classes %s (flagged %r, threshold %s)",

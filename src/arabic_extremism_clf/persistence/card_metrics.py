@@ -206,6 +206,9 @@ def metrics_section(metrics: Mapping[str, Any] | None, manifest: Mapping[str, An
     if cv:
         selection = _mapping(metrics.get("threshold_selection"))
         parts.append(_cv_section(cv, selection, flagged, bool(heldout)))
+    elif _mapping(metrics.get("threshold_selection")):  # no cross-validation: say how anyway
+        selection = _mapping(metrics["threshold_selection"])
+        parts.append("### Threshold\n\n" + _threshold_sentence(threshold, selection))
     if heldout:
         parts.append(_heldout_section(heldout, flagged, threshold))
     if ranking:

@@ -5,7 +5,8 @@ that every reviewer who has one agrees on: columns ``text,label`` (what
 :func:`~arabic_extremism_clf.corpus.read_corpus` reads) then ``note``, ``reviewers``,
 ``decided_at`` and ``text_sha256`` (extra columns, which it ignores). A text on which
 reviewers' standing decisions differ is a conflict: it is left out and reported, never
-merged; a text decided ``unsure`` by everyone is left out and counted.
+merged; so are texts that normalise to the same text with different labels (which
+training refuses). A text decided ``unsure`` by everyone is left out and counted.
 """
 
 from __future__ import annotations
@@ -79,7 +80,36 @@ def collect(store: ReviewStore) -> Export:
                 "text_sha256": sha,
             }
         )
+    _normalised_conflicts(result)
     return result
+
+
+def _normalised_conflicts(result: Export) -> None:
+    """Move to the conflicts the rows whose texts normalise alike but differ in label.
+
+    ``aeclf train --recipe default FILE`` refuses such rows (two spellings of one post
+    with opposite labels), so they are reported with the other conflicts.
+    """
+    from ..preprocess import normalize
+
+    labels: dict[str, set[str]] = {}
+    for row in result.rows:
+        labels.setdefault(normalize(row["text"]), set()).add(row["label"])
+    clash = {key for key, found in labels.items() if len(found) > 1}
+    if not clash:
+        return
+    kept = []
+    for row in result.rows:
+        if normalize(row["text"]) in clash:
+            decisions = [
+                {"reviewer": who, "label": row["label"], "note": row["note"],
+                 "decided_at": row["decided_at"]}
+                for who in row["reviewers"].split(";")
+            ]  # fmt: skip
+            result.conflicts.append((row["text_sha256"], row["text"], decisions))
+        else:
+            kept.append(row)
+    result.rows = kept
 
 
 def write_csv(rows: Iterable[dict[str, Any]], stream: IO[str]) -> int:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..adapt.sampling import select_for_review
 from ..scoring.core import score_batch
 from .store import QueueItem, text_sha256
 
@@ -57,13 +58,13 @@ def sample_order(
 ) -> np.ndarray:
     """The review order of ``aeclf sample``: the most informative posts first.
 
-    With the adaptation module (``arabic_extremism_clf.adapt``, ``aeclf sample``), the
-    posts come in the order of its ``select_for_review`` (uncertainty around the
-    threshold, near-copies of a post already chosen put back), then the posts it left
-    out (normalised repeats) by uncertainty. Without it, or for a model without a
-    flagged label or a ``threshold`` of 0 or 1: uncertainty alone,
-    ``|score - threshold|`` ascending (ties: file order). This is the one place where
-    the queue depends on the sampling.
+    The posts come in the order of
+    :func:`~arabic_extremism_clf.adapt.sampling.select_for_review` (its default
+    strategy: uncertainty around the threshold, near-copies of a post already chosen
+    put back), then the posts it left out (normalised repeats) by uncertainty. Without
+    ``model`` and ``texts``, or for a model without a flagged label or a ``threshold``
+    of 0 or 1: uncertainty alone, ``|score - threshold|`` ascending (ties: file order).
+    This is the one place where the queue depends on the sampling.
 
     Parameters
     ----------
@@ -82,29 +83,19 @@ def sample_order(
     """
     scores = np.asarray(scores, dtype=float)
     by_uncertainty = np.argsort(np.abs(scores - threshold), kind="stable")
-    select = _select_for_review()
     if (
-        select is None
-        or model is None
+        model is None
         or texts is None
         or model.flagged_index_ is None
         or not 0.0 < threshold < 1.0
         or not len(scores)
     ):
         return by_uncertainty
-    picks = [p.index for p in select(model, list(texts), len(texts), threshold=threshold, top=1)]
-    chosen = set(picks)
-    rest = [int(k) for k in by_uncertainty if int(k) not in chosen]
-    return np.array(picks + rest, dtype=np.intp)
-
-
-def _select_for_review():
-    """``arabic_extremism_clf.adapt.sampling.select_for_review``, or None without it."""
-    try:
-        from ..adapt.sampling import select_for_review
-    except ImportError:
-        return None
-    return select_for_review
+    picks = select_for_review(model, list(texts), len(texts), threshold=threshold, top=1)
+    chosen = [p.index for p in picks]
+    taken = set(chosen)
+    rest = [int(k) for k in by_uncertainty if int(k) not in taken]
+    return np.array(chosen + rest, dtype=np.intp)
 
 
 def order_positions(
