@@ -55,6 +55,7 @@ CASES = [
     (["review", "serve", "POSTS"], 2, "required: --db"),
     (["review", "serve", "POSTS", "--db", "OUT", "--host", "0.0.0.0"], 2, "give --token"),
     (["review", "serve", "-", "--db", "OUT"], 2, "INPUT must be a file"),
+    (["review", "serve", "POSTS", "--db", "OUT", "--match-threshold", "0.5"], 2, "needs --known"),
     (["review", "serve", "POSTS", "--db", "OUT", "--order", "x"], 2, "argument --order"),
     (["review", "serve", "MISSING", "--db", "OUT"], 1, "No such file"),
     (["review", "export", "--db", "MISSING", "-o", "OUT"], 1, "no such review database"),

@@ -384,3 +384,30 @@ def test_screenshot_of_neutral_posts(browser, serve, tmp_path):
         assert stream.read(8) == b"\x89PNG\r\n\x1a\n"
     with contextlib.suppress(OSError):
         assert target.stat().st_size > 10_000
+
+
+def test_known_content_match_is_shown(browser, serve, toy_model, tmp_path):
+    known = tmp_path / "known.jsonl"
+    with open(known, "w", encoding="utf-8") as stream:
+        for k, text in enumerate(TOY_TEXTS[:6]):
+            stream.write(json.dumps({"id": f"k{k}", "text": text}, ensure_ascii=False) + "\n")
+    sigs = tmp_path / "sigs"
+    assert main(["match", "index", str(known), "--id-col", "id", "-o", str(sigs)]) == 0
+    server = serve(TOY_TEXTS, "--order", "input", "--reviewer", "alice", "--known", str(sigs),
+                   model=toy_model)  # fmt: skip
+    context, page = _open(browser, server.url)
+    for position in range(len(TOY_TEXTS)):
+        _wait_position(page, position)
+        box = page.locator("#match")
+        if box.is_visible():
+            assert "Known-content match" in box.text_content()
+            assert "similarity" in box.text_content()
+            break
+        page.keyboard.press("s")
+    else:
+        pytest.fail("no post of the index was shown with its match")
+    context.close()
+    store = ReviewStore(server.db)
+    with store.connect() as conn:
+        matched = conn.execute("SELECT COUNT(*) FROM items WHERE match_json IS NOT NULL")
+        assert matched.fetchone()[0] >= 1

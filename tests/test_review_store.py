@@ -21,7 +21,7 @@ from review_toy import TOY_TEXTS, save_toy_model, toy_classifier
 from arabic_extremism_clf.cli import main
 from arabic_extremism_clf.corpus import read_corpus
 from arabic_extremism_clf.io.open import open_records
-from arabic_extremism_clf.review.export import collect, write_csv
+from arabic_extremism_clf.review.export import collect, standing, write_csv
 from arabic_extremism_clf.review.highlight import segments
 from arabic_extremism_clf.review.queue import build_queue, order_positions
 from arabic_extremism_clf.review.schema import SCHEMA_VERSION, migrate
@@ -84,8 +84,8 @@ def test_migration_from_v1_keeps_events_and_rebuilds_the_standing_decisions(tmp_
         "not_promotional",
         "promotional",
     ]
-    standing = {sha: {d["reviewer"]: d["label"] for d in ds} for sha, _, ds in store.standing()}
-    assert standing == {
+    found = {sha: {d["reviewer"]: d["label"] for d in ds} for sha, _, ds in standing(store)}
+    assert found == {
         "s1": {"alice": "not_promotional", "bob": "promotional"},
         "s2": {"bob": "unsure"},
     }

@@ -19,6 +19,7 @@ from ..io import INPUT_FORMATS
 from ..io.open import parquet_parts
 from ._args import UsageError, port
 from ._inputs import open_input
+from .match import add_match_threshold, load_known
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help=f"a secret every request must carry (default: ${TOKEN_ENV}); required with a "
         "non-loopback --host. Open the printed address with ?token= once: it sets a cookie",
     )
+    serve.add_argument(
+        "--known",
+        metavar="SIGS",
+        help="signatures of known posts (aeclf match index): show each post's known-content match",
+    )
+    add_match_threshold(serve, "the one recorded in SIGS; needs --known")
     serve.add_argument(
         "--format", choices=["auto", *INPUT_FORMATS], default="auto", help="input format"
     )
@@ -130,6 +137,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:  # pragma: no cover - the serve extra is missing
         print(f"aeclf review: error: {exc}", file=sys.stderr)
         return 1
+    known = load_known(args)  # before the long part: a bad --known fails fast
     sha = input_sha256(args.input)
     manifest = read_manifest(args.model)
     model_info = describe_model(args.model, manifest)
@@ -168,6 +176,18 @@ def run_serve(args: argparse.Namespace) -> int:
                 f"not queued (first: line {errors[0]['line']}: {errors[0]['error']})",
                 file=sys.stderr,
             )
+    if known is not None:
+        from ..matching import match_rows
+
+        index, match_threshold = known
+        texts = store.texts(sha)
+        matches: list = []
+        for start in range(0, len(texts), 1000):
+            matches += match_rows(index, texts[start : start + 1000], match_threshold)
+        store.set_matches(sha, matches)
+        log.info(
+            "%d of %d posts match a known post", sum(m is not None for m in matches), len(texts)
+        )
     progress = store.progress(sha)
     app = create_review_app(
         store,

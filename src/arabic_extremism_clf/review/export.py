@@ -12,14 +12,21 @@ training refuses). A text decided ``unsure`` by everyone is left out and counted
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ..corpus import NOT_PROMOTIONAL, PROMOTIONAL
 from .store import UNSURE, ReviewStore
 
-__all__ = ["EXPORT_COLUMNS", "Export", "collect", "write_csv", "write_conflicts_csv"]
+__all__ = [
+    "EXPORT_COLUMNS",
+    "Export",
+    "standing",
+    "collect",
+    "write_csv",
+    "write_conflicts_csv",
+]
 
 #: The columns of the exported file, in order.
 EXPORT_COLUMNS = ("text", "label", "note", "reviewers", "decided_at", "text_sha256")
@@ -55,10 +62,39 @@ class Export:
         return out
 
 
+def standing(store: ReviewStore) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+    """Every text with a standing decision: ``(sha256, text, [per reviewer])``,
+    the reviewers' standing decisions oldest first, texts in the order first decided.
+    """
+    with store.connect() as conn:
+        conn.execute("BEGIN")  # one snapshot for the whole read
+        try:
+            rows = conn.execute(
+                "SELECT r.text_sha256, d.text, r.reviewer, r.label, d.note, d.decided_at "
+                "FROM reviewer_state r JOIN decisions d ON d.id = r.event_id "
+                "WHERE r.label IS NOT NULL ORDER BY "
+                "(SELECT MIN(id) FROM decisions f WHERE f.text_sha256 = r.text_sha256), "
+                "r.event_id"
+            ).fetchall()
+        finally:
+            conn.execute("COMMIT")
+    current: tuple[str, str, list[dict[str, Any]]] | None = None
+    for row in rows:
+        if current is None or current[0] != row[0]:
+            if current is not None:
+                yield current
+            current = (row[0], row[1], [])
+        current[2].append(
+            {"reviewer": row[2], "label": row[3], "note": row[4], "decided_at": row[5]}
+        )
+    if current is not None:
+        yield current
+
+
 def collect(store: ReviewStore) -> Export:
     """The training rows, conflicts and unsure texts of a review database."""
     result = Export()
-    for sha, text, decisions in store.standing():
+    for sha, text, decisions in standing(store):
         labels = {d["label"] for d in decisions}
         if len(labels) > 1:
             result.conflicts.append((sha, text, decisions))

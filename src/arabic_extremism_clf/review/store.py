@@ -336,6 +336,25 @@ class ReviewStore:
             "model_flagged": row[5],
         }
 
+    def set_matches(self, input_sha256: str, matches: Sequence[Mapping[str, Any] | None]) -> None:
+        """Replace the known-content match of every item (in queue order) of a queue."""
+        rows = [
+            (None if m is None else json.dumps(m, ensure_ascii=False), input_sha256, position)
+            for position, m in enumerate(matches)
+        ]
+        with self._write() as conn:
+            conn.executemany(
+                "UPDATE items SET match_json = ? WHERE input_sha256 = ? AND position = ?", rows
+            )
+
+    def texts(self, input_sha256: str) -> list[str]:
+        """The texts of a queue, in queue order."""
+        with self.connect() as conn:
+            rows = conn.execute(
+                "SELECT text FROM items WHERE input_sha256 = ? ORDER BY position", (input_sha256,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
     def model_labels(self, input_sha256: str) -> list[str]:
         """The labels the model gave the items of a queue, sorted."""
         with self.connect() as conn:
@@ -545,31 +564,3 @@ class ReviewStore:
                 )
             ]
             return [self._event(conn, i) for i in ids]
-
-    def standing(self) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
-        """Every text with a standing decision: ``(sha256, text, [per reviewer])``,
-        the reviewers' standing decisions oldest first, texts in the order first decided.
-        """
-        with self.connect() as conn:
-            conn.execute("BEGIN")  # one snapshot for the whole read
-            try:
-                rows = conn.execute(
-                    "SELECT r.text_sha256, d.text, r.reviewer, r.label, d.note, d.decided_at "
-                    "FROM reviewer_state r JOIN decisions d ON d.id = r.event_id "
-                    "WHERE r.label IS NOT NULL ORDER BY "
-                    "(SELECT MIN(id) FROM decisions f WHERE f.text_sha256 = r.text_sha256), "
-                    "r.event_id"
-                ).fetchall()
-            finally:
-                conn.execute("COMMIT")
-        current: tuple[str, str, list[dict[str, Any]]] | None = None
-        for row in rows:
-            if current is None or current[0] != row[0]:
-                if current is not None:
-                    yield current
-                current = (row[0], row[1], [])
-            current[2].append(
-                {"reviewer": row[2], "label": row[3], "note": row[4], "decided_at": row[5]}
-            )
-        if current is not None:
-            yield current
