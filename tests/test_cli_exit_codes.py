@@ -47,7 +47,7 @@ CASES = [
     (["score", "MISSING"], 1, "No such file"),
     (["score", "TABLE"], 1, "pass --text-col naming the column"),  # the flag, not text_col=
     (["score", "POSTS", "-o", "EXISTING"], 1, "exists"),
-    (["train", "-o", "OUT"], 2, "give labelled files or --recipe default"),
+    (["train", "-o", "OUT"], 2, "give labelled files, --recipe default, or both"),
     (["train", "POSTS", "-o", "OUT", "--C", "-1"], 2, "argument --C"),
     (["evaluate", "POSTS", "--threshold", "7"], 2, "argument --threshold"),
     (["serve", "--port", "0"], 2, "argument --port"),

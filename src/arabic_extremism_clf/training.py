@@ -253,6 +253,7 @@ def train_default(
     cv: int = 5,
     on_fold: Callable[[int, float], None] | None = None,
     choose_threshold: bool = True,
+    training_set: TrainingSet | None = None,
 ) -> TrainingResult:
     """Train with the default recipe over the shared corpora.
 
@@ -269,6 +270,9 @@ def train_default(
     cv : int, default=5
     on_fold : callable or None
     choose_threshold : bool, default=True
+    training_set : TrainingSet or None
+        Train on this set instead of building the recipe's from ``data_dir`` (e.g. the
+        recipe plus a user's rows, :func:`~arabic_extremism_clf.adapt.train_adapted`).
 
     Returns
     -------
@@ -277,7 +281,7 @@ def train_default(
     from .evaluate import evaluate_predictions
 
     estimator = default_estimator() if estimator is None else estimator
-    ts = default_training_set(data_dir)
+    ts = default_training_set(data_dir) if training_set is None else training_set
     cv_ids = set(ts.cv_corpus.ids)
     others = ts.train.subset([i for i, row_id in enumerate(ts.train.ids) if row_id not in cv_ids])
     metrics: dict = {}

@@ -23,7 +23,9 @@ from ._args import UsageError, flag_names
 __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``aeclf --help`` lists them.
-SUBCOMMANDS = ("score", "train", "evaluate", "serve", "preprocess", "match")
+SUBCOMMANDS = (
+    "score", "train", "sample", "threshold", "evaluate", "serve", "preprocess", "match",
+)
 
 log = logging.getLogger("arabic_extremism_clf")
 

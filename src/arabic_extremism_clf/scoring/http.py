@@ -286,7 +286,7 @@ def create_app(
     Examples
     --------
     >>> from fastapi.testclient import TestClient  # doctest: +SKIP
-    >>> with TestClient(create_app("models/default")) as client:  # doctest: +SKIP
+    >>> with TestClient(create_app("models/mine")) as client:  # doctest: +SKIP
     ...     client.post("/classify", json={"texts": ["..."]}).json()["results"][0]["label"]
     """
     _require_serve_extra()
