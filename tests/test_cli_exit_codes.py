@@ -65,6 +65,8 @@ CASES = [
     (["match", "query", "MISSING", "POSTS"], 1, "not a signatures directory"),
     (["match", "query", "MISSING", "POSTS", "--match-threshold", "0"], 2, "--match-threshold"),
     (["match", "index", "POSTS", "-o", "OUT", "--append", "--overwrite"], 2, "choose one"),
+    (["score", "POSTS", "--match-threshold", "0.7"], 2, "needs --known"),
+    (["serve", "--match-threshold", "0.7"], 2, "needs --known"),
     (["no-such-command"], 2, "invalid choice"),
 ]
 
