@@ -48,15 +48,26 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.metrics import roc_auc_score
 
 import arabic_extremism_clf.model as model_module
-from arabic_extremism_clf.adapt import adapted_training_set, select_for_review, train_adapted
+from arabic_extremism_clf.adapt import (
+    adapted_training_set,
+    select_for_review,
+    train_adapted,
+)
 from arabic_extremism_clf.adapt.user_rows import recipe_threshold
-from arabic_extremism_clf.corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus, data_dir, near_duplicate_clusters
+from arabic_extremism_clf.corpus import (
+    NOT_PROMOTIONAL,
+    PROMOTIONAL,
+    Corpus,
+    data_dir,
+    near_duplicate_clusters,
+)
 from arabic_extremism_clf.features import PostVectorizer
 from arabic_extremism_clf.preprocess import normalize
 from arabic_extremism_clf.training import default_estimator, default_training_set
@@ -75,7 +86,7 @@ class CachedVectorizer:
     vectorizer fitted once (the base model's), looked up by text."""
 
     base: PostVectorizer | None = None
-    rows: dict[str, int] = {}
+    rows: ClassVar[dict[str, int]] = {}
     matrix: sp.csr_matrix | None = None
 
     def __init__(self, **params) -> None:

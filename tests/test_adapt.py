@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from toy_corpus import COOKING, SPORT, WEATHER
 
 from arabic_extremism_clf.adapt import (
     AdaptedTrainingSet,
@@ -32,8 +33,6 @@ from arabic_extremism_clf.model import ExtremismClassifier
 from arabic_extremism_clf.persistence import load_model, read_manifest, save_model
 from arabic_extremism_clf.preprocess import normalize
 from arabic_extremism_clf.training import TrainingSet
-
-from toy_corpus import COOKING, SPORT, WEATHER
 
 POS, NEG = PROMOTIONAL, NOT_PROMOTIONAL
 
@@ -218,7 +217,7 @@ def test_diverse_strategies_avoid_near_copies_in_one_batch(toy_model, strategy):
     uncertain = select_for_review(toy_model, pool, 6, strategy="uncertain")
     diverse = select_for_review(toy_model, pool, 6, strategy=strategy)
     assert [p.index for p in diverse] == [p.index for p in select_for_review(toy_model, pool, 6, strategy=strategy)]
-    stems = lambda picks: {pool[p.index].removesuffix(" اليوم").removesuffix(" جدا") for p in picks}  # noqa: E731
+    stems = lambda picks: {pool[p.index].removesuffix(" اليوم").removesuffix(" جدا") for p in picks}
     assert len(stems(diverse)) == 6  # six different posts, no two copies of one
     assert len(stems(uncertain)) < 6  # nearest-the-threshold alone takes copies
 
@@ -268,7 +267,7 @@ def test_threshold_for_target_uses_the_select_threshold_rule_and_brackets_it():
 def test_more_labels_give_a_narrower_interval():
     small = threshold_for_target(*_scores(30, 70), flagged_label="spam", recall=0.8, n_boot=300)
     large = threshold_for_target(*_scores(600, 1400), flagged_label="spam", recall=0.8, n_boot=300)
-    width = lambda e: e.interval[1] - e.interval[0]  # noqa: E731
+    width = lambda e: e.interval[1] - e.interval[0]
     assert width(large) < width(small) / 2
 
 
@@ -453,7 +452,7 @@ def test_cli_train_recipe_default_plus_sampled_rows_records_them(tmp_path, share
         for row in reader:
             writer.writerow({**row, "label": NEG})
     out_dir = tmp_path / "adapted"
-    code, out, err = _run(capsys, "train", "--recipe", "default", "--data-dir", shared_data_dir,
+    code, _, err = _run(capsys, "train", "--recipe", "default", "--data-dir", shared_data_dir,
                           filled, "--weight", "4", "-o", out_dir)
     assert code == 0, err
     manifest = read_manifest(out_dir)

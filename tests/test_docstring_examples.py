@@ -16,6 +16,7 @@ MODULES = [
     "arabic_extremism_clf.io.readers",
     "arabic_extremism_clf.io.writers",
     "arabic_extremism_clf.cli._args",
+    "arabic_extremism_clf.review.highlight",
     "arabic_extremism_clf.calibration_metrics",
     "arabic_extremism_clf.reports",
     "arabic_extremism_clf.persistence.format",

@@ -137,6 +137,15 @@ def test_wheel_carries_the_model_and_the_data_files_byte_for_byte(wheel):
     _assert_same_files(packaged, "the wheel")
 
 
+def test_wheel_carries_the_review_page(wheel):
+    static = ROOT / "src" / "arabic_extremism_clf" / "review" / "static"
+    expected = {p.name: p.read_bytes() for p in static.iterdir() if p.is_file()}
+    assert sorted(expected) == ["app.css", "app.js", "index.html"]
+    with zipfile.ZipFile(wheel) as zf:
+        for name, data in expected.items():
+            assert zf.read(f"arabic_extremism_clf/review/static/{name}") == data
+
+
 def test_installed_wheel_loads_its_own_model(wheel, tmp_path):
     """Installed from the wheel (not editable), away from any checkout, no path needed."""
     site = tmp_path / "site"

@@ -16,19 +16,25 @@ from __future__ import annotations
 
 from .sampling import STRATEGIES, ReviewPick, select_for_review
 from .thresholds import MIN_POSITIVES, ThresholdEstimate, pr_table, threshold_for_target
-from .user_rows import DEFAULT_USER_WEIGHT, AdaptedTrainingSet, adapted_training_set, read_user_rows, train_adapted
+from .user_rows import (
+    DEFAULT_USER_WEIGHT,
+    AdaptedTrainingSet,
+    adapted_training_set,
+    read_user_rows,
+    train_adapted,
+)
 
 __all__ = [
     "DEFAULT_USER_WEIGHT",
-    "AdaptedTrainingSet",
-    "adapted_training_set",
-    "read_user_rows",
-    "train_adapted",
-    "STRATEGIES",
-    "ReviewPick",
-    "select_for_review",
     "MIN_POSITIVES",
+    "STRATEGIES",
+    "AdaptedTrainingSet",
+    "ReviewPick",
     "ThresholdEstimate",
+    "adapted_training_set",
     "pr_table",
+    "read_user_rows",
+    "select_for_review",
     "threshold_for_target",
+    "train_adapted",
 ]

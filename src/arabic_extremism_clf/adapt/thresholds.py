@@ -21,7 +21,7 @@ import numpy as np
 
 from ..evaluate import ThresholdChoice, select_threshold
 
-__all__ = ["MIN_POSITIVES", "MIN_NEGATIVES", "ThresholdEstimate", "pr_table", "threshold_for_target"]
+__all__ = ["MIN_NEGATIVES", "MIN_POSITIVES", "ThresholdEstimate", "pr_table", "threshold_for_target"]
 
 logger = logging.getLogger(__name__)
 

@@ -42,8 +42,8 @@ __all__ = [
     "DEFAULT_USER_WEIGHT",
     "USER_SOURCE_PREFIX",
     "AdaptedTrainingSet",
-    "read_user_rows",
     "adapted_training_set",
+    "read_user_rows",
     "train_adapted",
 ]
 
@@ -95,7 +95,7 @@ def read_user_rows(
     labels: Sequence[str] = RECIPE_LABELS,
     text_col: str = "text",
     label_col: str = "label",
-    format: str | None = None,  # noqa: A002 - the name read_corpus uses
+    format: str | None = None,
 ) -> tuple[Corpus, list[dict]]:
     """Read a user's labelled files and check them against a label set.
 
@@ -259,7 +259,7 @@ def train_adapted(
     threshold: float | None = None,
     text_col: str = "text",
     label_col: str = "label",
-    format: str | None = None,  # noqa: A002
+    format: str | None = None,
     on_fold: Callable[[int, float], None] | None = None,
     training_set: TrainingSet | None = None,
 ) -> TrainingResult:

@@ -24,7 +24,8 @@ __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``aeclf --help`` lists them.
 SUBCOMMANDS = (
-    "score", "train", "sample", "threshold", "evaluate", "serve", "preprocess", "match",
+    "score", "train", "sample", "threshold", "evaluate", "serve", "review", "preprocess",
+    "match",
 )
 
 log = logging.getLogger("arabic_extremism_clf")

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
 from .. import io as aeclf_io
 from ..io import Record
 from ._args import UsageError
@@ -149,7 +151,7 @@ def add_matches(
 
 def _batches(args: argparse.Namespace, name: str) -> Any:
     """Lists of records of the input, BATCH at a time (read as ``aeclf score`` reads)."""
-    from .score import _open_records  # here: score imports this module
+    from ._inputs import open_input as _open_records
 
     with _open_records(name, args) as records:
         batch: list[Record] = []
@@ -171,7 +173,7 @@ def _record_id(record: Record, args: argparse.Namespace) -> Any:
 
 def run_index(args: argparse.Namespace) -> int:
     """``aeclf match index``."""
-    from ..matching import SignatureIndex, load_index, save_index
+    from ..matching import SignatureIndex, load_index, save_index, signatures
 
     out = Path(args.output)
     if args.append and args.overwrite:
@@ -188,8 +190,9 @@ def run_index(args: argparse.Namespace) -> int:
     else:
         index, not_indexed, created = SignatureIndex(), {}, None
     before = len(index)
-    known_ids = set(index.ids.tolist())
+    known_ids = {str(i) for i in index.ids.tolist()}
     short = errors = duplicates = rows = 0
+    parts, new_ids = [], []  # added once at the end: no copy of the index per batch
     for batch in _batches(args, args.input):
         good = [r for r in batch if r.error is None and r.text is not None]
         for r in batch:
@@ -197,13 +200,17 @@ def run_index(args: argparse.Namespace) -> int:
                 errors += 1
                 print(f"aeclf match index: line {r.line}: {r.error}", file=sys.stderr)
         rows += len(batch)
-        ids = [_record_id(r, args) for r in good]
-        signed = index.add_texts([r.text for r in good], ids)
+        sigs, signed = signatures([r.text for r in good], index.params)
+        parts.append(sigs)
         short += int(len(good) - signed.sum())
-        for i, keep in zip(ids, signed):
+        for r, keep in zip(good, signed):
             if keep:
-                duplicates += i in known_ids
-                known_ids.add(i)
+                ident = _record_id(r, args)
+                duplicates += str(ident) in known_ids
+                known_ids.add(str(ident))
+                new_ids.append(ident)
+    if parts:
+        index.add(np.concatenate(parts), new_ids)
     not_indexed["too_short"] = not_indexed.get("too_short", 0) + short
     not_indexed["errors"] = not_indexed.get("errors", 0) + errors
     save_index(index, out, not_indexed=not_indexed, created=created)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import io as aeclf_io
-from .score import _open_records
+from ._inputs import open_input as _open_records
 
 COLUMNS = ["text", "line", "id", "score", "ngrams", "label"]
 

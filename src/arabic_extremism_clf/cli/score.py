@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
 import io
 import logging
 import os
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +23,7 @@ from .. import io as aeclf_io
 from ..io import Record, ResumePoint
 from ..scoring.files import DEFAULT_BATCH_SIZE, Summary, score_batches
 from ._args import UsageError, n_jobs, positive_int, probability
+from ._inputs import open_input
 from .match import add_match_threshold, add_matches, load_known
 
 log = logging.getLogger(__name__)
@@ -145,67 +144,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 # --- input ---------------------------------------------------------------------------
 
-
-def _stdin_bytes() -> IO[bytes]:
-    buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is not None:
-        return buffer
-    # A text stream without a binary buffer (e.g. replaced in tests): re-encode.
-    return io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
-
-
-def _natural_key(path: Path) -> list:
-    """Sort key putting ``part.2`` before ``part.10``."""
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.as_posix())]
-
-
-def _parquet_parts(path: Path) -> list[Path]:
-    """The .parquet files under a data set directory, in natural order of their paths."""
-    parts = sorted(
-        (p for p in path.rglob("*") if p.is_file() and aeclf_io.infer_format(p.name) == "parquet"),
-        key=lambda p: _natural_key(p.relative_to(path)),
-    )
-    if not parts:
-        raise ValueError(
-            f"{path}: a directory without .parquet files; give files or a Parquet data set"
-        )
-    return parts
-
-
-def _format_of(name: str, requested: str) -> str:
-    if requested != "auto":
-        return requested
-    if name != "-" and Path(name).is_dir():
-        return "parquet"
-    return aeclf_io.infer_format(name)
-
-
-@contextlib.contextmanager
-def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[Record]]:
-    """The records of one input, with its files closed at the end."""
-    fmt = _format_of(name, args.format)
-    options: dict[str, Any] = {"text_col": args.text_col, "id_col": args.id_col}
-    if fmt == "text" and args.id_col is not None:
-        raise UsageError(
-            "plain-text input has no ids: --id-col needs csv, tsv, jsonl or parquet input"
-        )
-    if fmt in ("csv", "tsv"):
-        options["quoting"] = args.quoting
-    if fmt == "text":
-        options = {}
-    if fmt == "parquet":
-        if name == "-":
-            raise UsageError("Parquet input must be a file or a directory, not stdin")
-        path = Path(name)
-        parts = _parquet_parts(path) if path.is_dir() else [path]
-        yield aeclf_io.read_parquet(parts, **options)
-        return
-    if name == "-":
-        yield aeclf_io.read_records(_stdin_bytes(), fmt, **options)
-        return
-    opener = gzip.open if name.lower().endswith(".gz") else open
-    with opener(name, "rb") as stream:
-        yield aeclf_io.read_records(stream, fmt, **options)
+#: The opener of one input (shared with ``aeclf review``).
+_open_records = open_input
 
 
 # --- output --------------------------------------------------------------------------

@@ -57,7 +57,13 @@ def run(args: argparse.Namespace) -> int:
     """Run the subcommand."""
     from ..adapt import pr_table, threshold_for_target
     from ..corpus import read_corpus
-    from ..persistence import check_model_target, default_model_path, file_fingerprint, load_model, read_manifest
+    from ..persistence import (
+        check_model_target,
+        default_model_path,
+        file_fingerprint,
+        load_model,
+        read_manifest,
+    )
 
     target = args.target_precision if args.target_precision is not None else args.target_recall
     if not 0.0 < target <= 1.0:

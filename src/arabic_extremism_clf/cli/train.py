@@ -10,7 +10,7 @@ import sys
 from ..corpus import PROMOTIONAL, Corpus, read_corpus
 from ..model import ExtremismClassifier
 from ..persistence import check_model_target
-from ._args import probability, positive_float
+from ._args import positive_float, probability
 
 log = logging.getLogger(__name__)
 
