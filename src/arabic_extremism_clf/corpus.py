@@ -76,6 +76,7 @@ __all__ = [
     "load_lhsab",
     "load_dangerous_speech",
     "load_hatecheck",
+    "load_religious_hate",
     "near_duplicate_clusters",
     "NEAR_DUPLICATE_JACCARD",
     "POST_MAX_CHARS",
@@ -101,6 +102,7 @@ CORPUS_FOLDERS = (
     "l-hsab",
     "dangerous-speech",
     "hatecheck-ar",
+    "religious-hate-aref2020",
 )
 
 
@@ -215,6 +217,17 @@ CORPUS_SOURCES: Mapping[str, CorpusSource] = MappingProxyType({
             "Functional Tests for Multilingual Hate Speech Detection Models. WOAH 2022"
         ),
         licence="CC BY 4.0 (LICENSE file in the repository)",
+    ),
+    "religious-hate-aref2020": CorpusSource(
+        title=(
+            "Religious and sectarian hate tweets (Shia/Sunni, Iran, clergy), half of the rows"
+        ),
+        url="https://github.com/NataliaVanetik/ArabicOffensiveLanguage_TaxonomyAndData",
+        citation=(
+            "Aref, Al Mahmoud, Taha, Al-Sharif et al. (2020). Hate speech detection of "
+            "Arabic shorttext. CS & IT Conference Proceedings vol. 10, pp. 81-94"
+        ),
+        licence="GPL-3.0 repository; the tweets' own terms: research use only",
     ),
 })
 
@@ -1745,3 +1758,38 @@ def _template_groups(templates: list[str], refs: list[str]) -> list[str]:
             sets.union(position[templ], position[ref])
     return [f"hatecheck:templ:{names[sets.find(position[t])]}" for t in templates]
 
+
+
+def load_religious_hate(data_dir: str | os.PathLike[str] | None = None) -> Corpus:
+    """Load the sectarian and religious hate tweets of Aref et al. 2020 (the shared half).
+
+    Tweets on Shia/Sunni, Iran, clergy and sectarian politics, mostly hostile, labelled
+    offensive or not, **not** for promotion of a group: every row is
+    :data:`NOT_PROMOTIONAL` (hard negatives: sectarian hostility is not, by itself,
+    promotion). The shared folder holds 1,639 of the 3,236 rows.
+
+    Parameters
+    ----------
+    data_dir : str or os.PathLike, optional
+        The shared data directory (default: see :func:`data_dir`).
+
+    Returns
+    -------
+    Corpus
+        ``ids``: ``"aref:<text_id>"``. ``meta``: ``offensive`` (True, False or None when
+        unlabelled), ``line``. ``groups``: near-duplicate clusters.
+    """
+    path = _corpus_file(data_dir, "religious-hate-aref2020", "aref2020_religious_hate_half_a.csv")
+    texts, ids, meta = [], [], []
+    for line, row in _table(path):
+        if not texts:
+            _require_columns(path, row, ("text_id", "text", "offensive"))
+        offensive = row["offensive"].strip()
+        _expect(path, line, "offensive", offensive, ("0", "1", ""))
+        if not row["text"].strip():
+            logger.warning("%s line %d: empty text, row skipped", path, line)
+            continue
+        texts.append(row["text"])
+        ids.append(f"aref:{row['text_id'].strip()}")
+        meta.append({"offensive": None if not offensive else offensive == "1", "line": line})
+    return _negatives("religious-hate-aref2020", texts, ids, meta)
