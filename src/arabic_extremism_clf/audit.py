@@ -40,6 +40,8 @@ __all__ = [
     "audit_markdown",
     "post_lengths",
     "ece_by_length",
+    "ece_markdown",
+    "evidence_card_sections",
 ]
 
 #: Neutral carrier sentences (``{}`` is the token): everyday frames that add no
@@ -358,3 +360,49 @@ def audit_markdown(report: Mapping[str, Any]) -> str:
     kinds = ", ".join(f"{k}: {v}" for k, v in art["by_kind"].items()) or "none"
     parts.append(f"Source artefacts among the {art['top']} top-weighted features: {kinds}.")
     return "\n\n".join(parts)
+
+
+def ece_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
+    """A Markdown table of :func:`ece_by_length` rows."""
+    lines = [
+        "| tokens | posts | positives | mean score | positive rate | highest score | ECE |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['tokens']} | {r['n']:,} | {r['n_positive']:,} | {_fmt(r['mean_proba'])} | "
+            f"{_fmt(r['frac_positive'])} | {_fmt(r['max_proba'])} | {_fmt(r['ece'], 4)} |"
+        )
+    return "\n".join(lines)
+
+
+def evidence_card_sections(metrics: Mapping[str, Any]) -> list[str]:
+    """The model card's sections on evidence: shortcut audit, ECE by length, benchmark.
+
+    Parameters
+    ----------
+    metrics : mapping
+        A model's metrics; its ``shortcut_audit``, ``ece_by_length`` and
+        ``evidence_benchmark`` (a Markdown table, from ``benchmarks/evidence.py``) are
+        shown when present.
+
+    Returns
+    -------
+    list of str
+        Markdown sections (possibly none).
+    """
+    parts = []
+    audit = metrics.get("shortcut_audit")
+    if isinstance(audit, Mapping) and "alone" in audit:
+        parts.append("### Shortcut audit\n\n" + audit_markdown(audit))
+    ece = metrics.get("ece_by_length")
+    if isinstance(ece, list) and ece:
+        parts.append(
+            "### Calibration by post length\n\nOut-of-fold scores of the Alfifi tweets with the "
+            "final model's scores of the held-out ordinary posts, by number of tokens:\n\n"
+            + ece_markdown(ece)
+        )
+    bench = metrics.get("evidence_benchmark")
+    if isinstance(bench, str) and bench.strip():
+        parts.append("### Evidence benchmark (`benchmarks/evidence.py`)\n\n" + bench.strip())
+    return parts

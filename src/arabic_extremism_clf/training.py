@@ -8,11 +8,14 @@ model and the held-out sets it is judged on:
   ISIS from SaudiNewsNet cut to post length (title plus lead) and as sentence-level
   snippets (reporting and counter-extremism commentary), sentence snippets of other
   SaudiNewsNet articles (everyday news, religious pages), the ASND news posts (train
-  split), and samples of the offensive, hate and dangerous-speech tweets;
+  split), samples of the offensive, hate and dangerous-speech tweets, the sectarian and
+  religious hate tweets of Aref et al. 2020 (all but a grouped held-out part: sectarian
+  hostility is not promotion of a group) and short fragments (one to three tokens) cut
+  from the other negatives (one ordinary word is not evidence);
 * held out, never trained on: SaudiNewsNet articles of the last :data:`HELDOUT_DAYS`
   days, the ASND dev split, the rest of the offensive/hate/dangerous tweets and the
-  OSACT dev splits, HateCheck's Arabic cases and the project's functional table
-  (:mod:`arabic_extremism_clf.functional`).
+  OSACT dev splits, the held-out part of the sectarian tweets, HateCheck's Arabic cases
+  and the project's functional table (:mod:`arabic_extremism_clf.functional`).
 
 Sampling is seeded: the same data gives the same training set and the same model.
 """
@@ -32,6 +35,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from . import corpus as C
 from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus
+from .hard_negatives import grouped_holdout, ordinary_posts, short_fragments
 from .model import ExtremismClassifier
 from .preprocess import normalize
 
@@ -55,7 +59,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Name of the default recipe.
-DEFAULT_RECIPE = "default-v2"
+DEFAULT_RECIPE = "default-v3"
 #: SaudiNewsNet days (the last ones) held out from training.
 HELDOUT_DAYS = 3
 #: Sample sizes of the default recipe.
@@ -66,6 +70,17 @@ SAMPLES = {
     "osact2022": 3_000,
     "l-hsab": 2_000,
     "dangerous-speech": 2_000,
+    "short_fragments": 6_000,
+}
+#: Share of the sectarian tweets' groups (Aref et al. 2020) held out from training.
+SECTARIAN_HELDOUT_FRACTION = 0.3
+#: Held-out corpora whose rows are ordinary traffic (source to the original labels kept,
+#: None: all): the pool the ordinary false-positive rate and the shortcut audit use.
+ORDINARY_SOURCES: dict = {
+    "asnd": None,
+    "saudinewsnet-other": None,
+    "osact2020": None,
+    "l-hsab": {"normal"},
 }
 SEED = 20150721
 #: Highest out-of-fold flag rate on the religious Alfifi negatives that the default
@@ -134,6 +149,7 @@ def _files(root: Path) -> list[Path]:
         "l-hsab/L-HSAB",
         "dangerous-speech/Dangerous_Dataset.tsv",
         "hatecheck-ar/hatecheck_cases_final_arabic.csv",
+        "religious-hate-aref2020/aref2020_religious_hate_half_a.csv",
     ]
     files = [root / name for name in names]
     files.extend(sorted((root / "saudinewsnet").glob("*.zip")))
@@ -195,13 +211,20 @@ def _loaded_mask(corpus: Corpus) -> np.ndarray:
 #: not flag); ``hard``: each other negative that contains a :data:`LOADED_TERMS` word
 #: (reporting, counter-speech, religion: the negatives that matter most); the other
 #: negatives share ``rest_total`` between them, so that their sheer number does not
-#: drown the rest.
+#: drown the rest. ``sectarian``: each sectarian tweet of Aref et al. 2020 (hard negatives
+#: that share their words with propaganda); ``short_total``: shared by the short
+#: fragments (:func:`~arabic_extremism_clf.hard_negatives.short_fragments`).
 DEFAULT_WEIGHTS = {
     "cv_negative": 5.0,
     "cv_religious_negative": 40.0,
     "hard": 0.7,
     "rest_total": 2000.0,
+    "sectarian": 1.0,
+    "short_total": 2000.0,
 }
+#: Source names of the sectarian tweets and of the short fragments in the training set.
+SECTARIAN_SOURCE = "religious-hate-aref2020"
+FRAGMENT_SOURCE = "short-fragments"
 
 
 def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
@@ -212,9 +235,10 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
     corpus : Corpus
         Rows of a recipe's training set; Alfifi rows are recognised by their source.
     weights : dict or None
-        ``{"cv_negative", "cv_religious_negative", "hard", "rest_total"}`` as in
-        :data:`DEFAULT_WEIGHTS`; ``cv_religious_negative`` may be left out (then the
-        religious Alfifi negatives weigh ``cv_negative``).
+        ``{"cv_negative", "cv_religious_negative", "hard", "rest_total", "sectarian",
+        "short_total"}`` as in :data:`DEFAULT_WEIGHTS`; ``cv_religious_negative`` may be
+        left out (then the religious Alfifi negatives weigh ``cv_negative``), and so may
+        ``sectarian`` and ``short_total`` (then those rows are weighed as the others).
 
     Returns
     -------
@@ -226,8 +250,13 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
     labels = np.asarray(corpus.labels, dtype=object)
     in_cv = sources == "alfifi"
     negative = labels != PROMOTIONAL
-    hard = ~in_cv & negative & (_loaded_mask(corpus) | (sources == "authored"))
-    rest = ~in_cv & negative & ~hard
+    own = np.zeros(len(corpus), dtype=bool)  # sources with a weight of their own
+    if "sectarian" in weights:
+        own |= sources == SECTARIAN_SOURCE
+    if "short_total" in weights:
+        own |= sources == FRAGMENT_SOURCE
+    hard = ~in_cv & negative & ~own & (_loaded_mask(corpus) | (sources == "authored"))
+    rest = ~in_cv & negative & ~hard & ~own
     out = np.ones(len(corpus))
     out[in_cv & (labels != PROMOTIONAL)] = weights["cv_negative"]
     if "cv_religious_negative" in weights:
@@ -235,6 +264,11 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
     out[hard] = weights["hard"]
     if rest.any():
         out[rest] = weights["rest_total"] / rest.sum()
+    if "sectarian" in weights:
+        out[negative & (sources == SECTARIAN_SOURCE)] = weights["sectarian"]
+    fragments = negative & (sources == FRAGMENT_SOURCE)
+    if "short_total" in weights and fragments.any():
+        out[fragments] = weights["short_total"] / fragments.sum()
     return out
 
 
@@ -300,14 +334,29 @@ def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> Trai
     parts = [news_lead_train, news_sent_train, other_train, asnd_train, *offensive_train]
     if USE_AUTHORED_NEGATIVES:
         parts.append(authored_corpus())
-    others = Corpus.concat(parts)
+    # New parts draw from their own generator: the samples above (and so the held-out
+    # rows of the corpora they come from) stay those of the earlier recipes.
+    extra_rng = np.random.default_rng(SEED + 1)
+    sectarian_train, sectarian_test = grouped_holdout(
+        C.load_religious_hate(root), SECTARIAN_HELDOUT_FRACTION, salt=str(SEED)
+    )
+    fragments = short_fragments(
+        Corpus.concat(parts), SAMPLES["short_fragments"], extra_rng, source=FRAGMENT_SOURCE
+    )
+    others = Corpus.concat([*parts, sectarian_train, fragments])
     train = Corpus.concat([alfifi, others])
+    offensive_heldout = Corpus.concat(offensive_test)
     heldout = {
         "news_isis_heldout_days": Corpus.concat([news_lead_test, news_sent_test]),
         "news_isis_heldout_days_lead": news_lead_test,
         "news_other_heldout_days": other_test,
         "asnd_dev": C.load_asnd(root, "dev"),
-        "offensive_hate_dangerous_heldout": Corpus.concat(offensive_test),
+        "offensive_hate_dangerous_heldout": offensive_heldout,
+        "sectarian_heldout": sectarian_test,
+        "ordinary_heldout": Corpus.concat(
+            [ordinary_posts(c, ORDINARY_SOURCES) for c in (
+                C.load_asnd(root, "dev"), other_test, offensive_heldout)]
+        ),
         "hatecheck": C.load_hatecheck(root),
         "functional": functional_corpus(),
     }
@@ -318,6 +367,7 @@ def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> Trai
         "samples": dict(SAMPLES),
         "weights": dict(DEFAULT_WEIGHTS),
         "authored_negatives": USE_AUTHORED_NEGATIVES,
+        "sectarian_heldout_fraction": SECTARIAN_HELDOUT_FRACTION,
         "train_sizes": _sizes(train),
         "heldout_sizes": {name: len(c) for name, c in heldout.items()},
         "description": "\n\n".join(__doc__.split("\n\n")[1:4]).strip(),
@@ -518,6 +568,9 @@ def train_files(
             sources=list(corpus.sources),
         )
     model = clone(estimator).fit(list(corpus.texts), list(corpus.labels))
+    from .recipe_audit import corpus_audit
+
+    metrics.update(corpus_audit(model, corpus))
     training = {
         "recipe": {"name": "files", "train_sizes": _sizes(corpus), "cv_folds": cv},
         "files": _fingerprints([Path(f) for f in files]),
@@ -592,6 +645,9 @@ def train_default(
     metrics["heldout"] = heldout_report(model, ts.heldout)
     if cv:
         metrics["ranking"] = _ranking_auc(model, ts, proba, classes)
+    from .recipe_audit import recipe_audit
+
+    metrics.update(recipe_audit(model, ts, (proba, classes) if cv else None))
     training = {"recipe": ts.recipe, "files": _fingerprints(ts.files)}
     return TrainingResult(model=model, metrics=metrics, training=training)
 

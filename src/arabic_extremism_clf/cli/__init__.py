@@ -19,7 +19,7 @@ from ..errors import AeclfError
 __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``aeclf --help`` lists them.
-SUBCOMMANDS = ("score", "train", "evaluate", "serve", "preprocess")
+SUBCOMMANDS = ("score", "train", "evaluate", "audit", "serve", "preprocess")
 
 log = logging.getLogger("arabic_extremism_clf")
 
