@@ -150,3 +150,14 @@ def test_ordinary_posts_by_source_and_label() -> None:
     )
     kept = ordinary_posts(corpus, {"news": None, "tweets": {"normal"}})
     assert kept.texts == ("أ", "ب")
+
+
+def test_short_fragments_around_a_pattern() -> None:
+    import re
+
+    corpus = _corpus(WEATHER + COOKING, ["not_promotional"] * 12)
+    pattern = re.compile(r"^اليوم$")
+    frags = short_fragments(corpus, 30, np.random.default_rng(1), around=pattern)
+    assert len(frags) == 30
+    assert all("اليوم" in text.split() for text in frags.texts)
+    assert {m["from"] for m in frags.meta} <= {"id0", "id1"}  # the two posts with it

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import numpy as np
 
@@ -34,6 +35,7 @@ def short_fragments(
     *,
     lengths: dict[int, float] | None = None,
     source: str = "short-fragments",
+    around: re.Pattern[str] | None = None,
 ) -> Corpus:
     """``n`` fragments of 1 to 3 consecutive tokens cut from the negative rows of ``corpus``.
 
@@ -41,6 +43,10 @@ def short_fragments(
     the fragments), then a window of a random length (``lengths``) at a random place in
     the post's tokens (:func:`~arabic_extremism_clf.preprocess.preprocess`, without the
     URL and handle placeholders). The text of a fragment is its normalized tokens.
+
+    With ``around``, only posts with a token that the pattern matches (``search``) are
+    cut, and every window holds one such token: fragments of the loaded words that
+    ordinary posts share with propaganda (religious formulae, "the state").
 
     Parameters
     ----------
@@ -52,6 +58,7 @@ def short_fragments(
     lengths : dict of int to float or None
         Window length to probability (default :data:`FRAGMENT_LENGTHS`).
     source : str, default="short-fragments"
+    around : compiled regex or None
 
     Returns
     -------
@@ -68,6 +75,11 @@ def short_fragments(
         raise ValueError(f"lengths must map lengths >= 1 to probabilities, got {lengths!r}")
     probs = probs / probs.sum()
     negatives = np.flatnonzero(np.asarray(corpus.labels, dtype=object) != PROMOTIONAL)
+    if around is not None:
+        negatives = np.array(
+            [i for i in negatives if any(around.search(t) for t in preprocess(corpus.texts[i]))],
+            dtype=np.int64,
+        )
     texts: list[str] = []
     origin: list[str] = []
     if n and negatives.size:
@@ -77,7 +89,12 @@ def short_fragments(
                 if not tokens or tokens == [HASHTAG_TOKEN]:
                     continue
                 k = int(min(rng.choice(sizes, p=probs), len(tokens)))
-                start = int(rng.integers(0, len(tokens) - k + 1))
+                if around is None:
+                    start = int(rng.integers(0, len(tokens) - k + 1))
+                else:  # a window over one matching token, at a random place in it
+                    hits = [j for j, t in enumerate(tokens) if around.search(t)]
+                    j = hits[int(rng.integers(0, len(hits)))]
+                    start = int(rng.integers(max(0, j - k + 1), min(j, len(tokens) - k) + 1))
                 texts.append(" ".join(tokens[start : start + k]))
                 origin.append(corpus.ids[i])
             if len(texts) >= n:

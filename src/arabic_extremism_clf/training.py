@@ -35,7 +35,8 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from . import corpus as C
 from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus
-from .hard_negatives import grouped_holdout, ordinary_posts, short_fragments
+from .hard_negatives import grouped_holdout, ordinary_posts
+from .hard_negatives import short_fragments as _short_fragments
 from .model import ExtremismClassifier
 from .preprocess import normalize
 
@@ -283,13 +284,24 @@ def _relabel_source(corpus: Corpus, source: str) -> Corpus:
     )
 
 
-def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> TrainingSet:
+def default_training_set(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    sectarian_negatives: bool = True,
+    short_fragments: int | None = None,
+) -> TrainingSet:
     """Build the training and held-out sets of the default recipe.
 
     Parameters
     ----------
     data_dir : str or os.PathLike, optional
         The shared data directory (default: ``AECLF_DATA_DIR``).
+    sectarian_negatives : bool, default=True
+        Train on the sectarian tweets (all but their held-out part). False gives the
+        training set of recipe default-v2 (with ``short_fragments=0``), for comparisons;
+        the held-out sets are the same either way.
+    short_fragments : int or None
+        How many short fragments to train on (default ``SAMPLES["short_fragments"]``).
 
     Returns
     -------
@@ -340,10 +352,9 @@ def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> Trai
     sectarian_train, sectarian_test = grouped_holdout(
         C.load_religious_hate(root), SECTARIAN_HELDOUT_FRACTION, salt=str(SEED)
     )
-    fragments = short_fragments(
-        Corpus.concat(parts), SAMPLES["short_fragments"], extra_rng, source=FRAGMENT_SOURCE
-    )
-    others = Corpus.concat([*parts, sectarian_train, fragments])
+    n_fragments = SAMPLES["short_fragments"] if short_fragments is None else short_fragments
+    fragments = _short_fragments(Corpus.concat(parts), n_fragments, extra_rng, source=FRAGMENT_SOURCE)
+    others = Corpus.concat([*parts, *([sectarian_train] if sectarian_negatives else []), fragments])
     train = Corpus.concat([alfifi, others])
     offensive_heldout = Corpus.concat(offensive_test)
     heldout = {
@@ -360,11 +371,13 @@ def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> Trai
         "hatecheck": C.load_hatecheck(root),
         "functional": functional_corpus(),
     }
+    standard = sectarian_negatives and n_fragments == SAMPLES["short_fragments"]
     recipe = {
-        "name": DEFAULT_RECIPE,
+        "name": DEFAULT_RECIPE if standard else f"{DEFAULT_RECIPE}-variant",
+        "sectarian_negatives": sectarian_negatives,
         "seed": SEED,
         "heldout_dates": sorted(heldout_dates),
-        "samples": dict(SAMPLES),
+        "samples": {**SAMPLES, "short_fragments": n_fragments},
         "weights": dict(DEFAULT_WEIGHTS),
         "authored_negatives": USE_AUTHORED_NEGATIVES,
         "sectarian_heldout_fraction": SECTARIAN_HELDOUT_FRACTION,
@@ -505,6 +518,7 @@ class TrainingResult:
     model: ExtremismClassifier
     metrics: dict
     training: dict
+    oof: tuple | None = None
 
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Save the model with its manifest and model card; return the directory."""
@@ -585,6 +599,7 @@ def train_default(
     cv: int = 5,
     on_fold: Callable[[int, float], None] | None = None,
     choose_threshold: bool = True,
+    training_set: TrainingSet | None = None,
 ) -> TrainingResult:
     """Train with the default recipe over the shared corpora.
 
@@ -601,15 +616,19 @@ def train_default(
     cv : int, default=5
     on_fold : callable or None
     choose_threshold : bool, default=True
+    training_set : TrainingSet or None
+        Default: :func:`default_training_set` of ``data_dir``.
 
     Returns
     -------
     TrainingResult
+        Its ``metrics`` keep the out-of-fold probabilities out of the manifest; they are
+        in ``oof`` (``(proba, classes)``, or None without cross-validation).
     """
     from .evaluate import evaluate_predictions
 
     estimator = default_estimator() if estimator is None else estimator
-    ts = default_training_set(data_dir)
+    ts = default_training_set(data_dir) if training_set is None else training_set
     cv_ids = set(ts.cv_corpus.ids)
     others = ts.train.subset([i for i, row_id in enumerate(ts.train.ids) if row_id not in cv_ids])
     metrics: dict = {}
@@ -649,7 +668,9 @@ def train_default(
 
     metrics.update(recipe_audit(model, ts, (proba, classes) if cv else None))
     training = {"recipe": ts.recipe, "files": _fingerprints(ts.files)}
-    return TrainingResult(model=model, metrics=metrics, training=training)
+    result = TrainingResult(model=model, metrics=metrics, training=training)
+    result.oof = (proba, classes) if cv else None
+    return result
 
 
 def best_macro_f1_threshold(
