@@ -211,9 +211,9 @@ def test_tsv_reader_and_quoting_switch():
 def test_delimited_reader_refuses_a_header_without_the_columns(fmt):
     delimiter = "," if fmt == "csv" else "\t"
     data = _csv_bytes([["body", "key"], [POSTS[0], "1"]], delimiter)
-    with pytest.raises(ValueError, match="no column 'text'.*--text-col"):
+    with pytest.raises(ValueError, match="no column 'text'.*text_col="):
         list(read_records(io.BytesIO(data), fmt))
-    with pytest.raises(ValueError, match="no column 'id'.*--id-col"):
+    with pytest.raises(ValueError, match="no column 'id'.*id_col="):
         list(read_records(io.BytesIO(data), fmt, text_col="body", id_col="id"))
     assert list(read_records(io.BytesIO(b""), fmt)) == []
 
@@ -410,8 +410,8 @@ def test_writers(model):
     ]
 
 
-def test_batch_writers_write_what_the_row_writers_write():
-    """write_batch formats rows itself (fast); it must match write(batch.rows(...))."""
+def test_writers_write_rows_with_quotes_braces_and_odd_ids():
+    """Labels and ids with quotes and braces survive both writers; rows read back equal."""
     labels = ['a "quoted" {label}', "بطل"]
     clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=labels[0])
     clf.fit(SPORT + WEATHER, [labels[0]] * 6 + [labels[1]] * 6)
@@ -423,20 +423,32 @@ def test_batch_writers_write_what_the_row_writers_write():
         Record(5, ["a", 1], None, "no field\n'text'"),
     ]
     (batch,) = bulk.score_batches(records, clf, batch_size=10)
-    for only in (None, labels[0], labels[1]):
-        rows = [
-            r for r in batch.rows(labels)
-            if only is None or "error" in r or r["label"] == only
-        ]  # fmt: skip
-        fast, slow = io.StringIO(newline=""), io.StringIO(newline="")
-        assert JsonlWriter(fast, labels).write_batch(batch, only_label=only) == len(rows)
-        JsonlWriter(slow).write(rows)
-        assert fast.getvalue() == slow.getvalue()
-        assert _jsonl(fast.getvalue()) == rows
-        fast, slow = io.StringIO(newline=""), io.StringIO(newline="")
-        CsvWriter(fast, labels, with_id=True, with_file=True).write_batch(batch, only_label=only)
-        CsvWriter(slow, labels, with_id=True, with_file=True).write(rows)
-        assert fast.getvalue() == slow.getvalue()
+    rows = list(batch.rows())
+    out = io.StringIO(newline="")
+    assert JsonlWriter(out).write(rows) == len(rows)
+    assert _jsonl(out.getvalue()) == rows
+    out = io.StringIO(newline="")
+    writer = CsvWriter(out, labels, with_id=True, with_file=True)
+    writer.header()
+    writer.write(rows)
+    read = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["id"] for r in read] == ['id "1" {x}', "7", "", "3.5", "['a', 1]"]
+    assert [r["label"] for r in read] == [rows[0]["label"], "", rows[2]["label"], rows[3]["label"], ""]
+
+
+def test_jsonl_writer_refuses_nan_instead_of_writing_invalid_json():
+    out = io.StringIO(newline="")
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        JsonlWriter(out).write([{"line": 1, "confidence": float("nan")}])
+    assert out.getvalue() == ""
+
+
+def test_csv_writer_refuses_a_nan_score():
+    out = io.StringIO(newline="")
+    row = {"line": 1, "label": "a", "confidence": float("nan"), "scores": {"a": 0.5, "b": 0.5}}
+    with pytest.raises(ValueError, match="not finite"):
+        CsvWriter(out, ["a", "b"]).write([row])
+    assert out.getvalue() == ""
 
 
 def test_resume_point_truncates_a_partial_row(tmp_path):
@@ -592,7 +604,7 @@ def test_cli_only_flagged_threshold_and_strict(tmp_path, model_dir, model, capsy
     src.write_text("\n".join(POSTS) + "\n", encoding="utf-8")
     assert _score([str(src), "--strict"], model_dir, capsys)[0] == 0
     code, _, err = _score([str(src), "--threshold", "2"], model_dir, capsys)
-    assert code == 1 and "threshold" in err
+    assert code == 2 and "threshold" in err  # a usage error
 
 
 def test_cli_jobs_2_same_output_as_jobs_1(tmp_path, model_dir, capsys):
@@ -668,9 +680,9 @@ def test_cli_refuses_to_overwrite_or_resume_without_a_file(tmp_path, model_dir, 
     assert _score([str(src), "-o", str(out), "--overwrite"], model_dir, capsys)[0] == 0
     assert len(_jsonl(out.read_text(encoding="utf-8"))) == 1
     code, _, err = _score([str(src), "--resume"], model_dir, capsys)
-    assert code == 1 and "--resume needs -o FILE" in err
+    assert code == 2 and "--resume needs -o FILE" in err  # usage errors
     code, _, err = _score([str(src), "--id-col", "id"], model_dir, capsys)
-    assert code == 1 and "plain-text input has no ids" in err
+    assert code == 2 and "plain-text input has no ids" in err
 
 
 def test_cli_only_flagged_needs_a_flagged_label(tmp_path, capsys):

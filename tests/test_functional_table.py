@@ -1,4 +1,8 @@
-"""Mechanics of the functional test table (not the behaviour of any model on it)."""
+"""Mechanics of the functional test table (not the behaviour of any model on it).
+
+The table file (``data/functional_cases.tsv``) is checked as a whole: one test collects
+every problem of every line and lists them, instead of one test case per line.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,18 @@ from collections import Counter
 
 import pytest
 
-from arabic_extremism_clf.corpus import NOT_PROMOTIONAL, PROMOTIONAL
-from arabic_extremism_clf.functional import CASES, FUNCTIONALITIES, FunctionalCase, cases
+from arabic_extremism_clf import functional
+from arabic_extremism_clf.corpus import NOT_PROMOTIONAL
+from arabic_extremism_clf.functional import CASES, FUNCTIONALITIES, LABELS, FunctionalCase, cases
+from arabic_extremism_clf.tables import read_table, table_problems
 
 MIN_CASES_PER_FUNCTIONALITY = 12
 MIN_WORDS, MAX_WORDS = 3, 60
+#: Share of the letters of a line that must be in the Arabic block.
+MIN_ARABIC_LETTER_SHARE = 0.8
+#: Lines per functionality in the shipped file: update it with the file, so that a line
+#: lost in an edit or a merge is noticed.
+COUNTS = dict.fromkeys(FUNCTIONALITIES, 17)
 
 
 def _key(text: str) -> str:
@@ -20,15 +31,55 @@ def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def test_cases_are_functional_cases() -> None:
-    assert isinstance(CASES, tuple)
-    assert CASES
+def _line_problems(text: str) -> list[str]:
+    """What is wrong with the text of one line (an empty list: nothing)."""
+    problems = []
+    n_words = len(text.split())
+    if not MIN_WORDS <= n_words <= MAX_WORDS:
+        problems.append(f"{n_words} words, expected {MIN_WORDS} to {MAX_WORDS}")
+    letters = [ch for ch in text if ch.isalpha()]
+    arabic = [ch for ch in letters if "\u0600" <= ch <= "\u06ff"]
+    if len(arabic) < MIN_ARABIC_LETTER_SHARE * len(letters):
+        problems.append(f"{len(arabic)} of {len(letters)} letters Arabic")
+    return problems
+
+
+def test_table_file_is_valid() -> None:
+    """Every line of the shipped file: format, labels, length, script, duplicates."""
+    problems = [str(p) for p in table_problems(functional._TABLE)]
+    if not problems:
+        name = functional._TABLE.name
+        first_line: dict[str, int] = {}
+        for line, row in enumerate(read_table(functional._TABLE), start=2):
+            where = f"{name}, line {line}"
+            if row["expected"] != NOT_PROMOTIONAL:
+                # The shipped table holds only lines that must not be flagged.
+                problems.append(f"{where}: expected {row['expected']!r}, not {NOT_PROMOTIONAL!r}")
+            problems.extend(f"{where}: {p}" for p in _line_problems(row["text"]))
+            key = _key(row["text"])
+            if key in first_line:
+                problems.append(f"{where}: same text as line {first_line[key]} once normalized")
+            first_line.setdefault(key, line)
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_counts_per_functionality_and_label() -> None:
+    counts = Counter(case.functionality for case in CASES)
+    thin = {n: counts[n] for n in FUNCTIONALITIES if counts[n] < MIN_CASES_PER_FUNCTIONALITY}
+    assert not thin, f"functionalities with fewer than {MIN_CASES_PER_FUNCTIONALITY} cases: {thin}"
+    assert dict(counts) == COUNTS
+    assert Counter(case.expected for case in CASES) == {NOT_PROMOTIONAL: sum(COUNTS.values())}
+
+
+def test_cases_are_frozen_functional_cases_in_functionality_order() -> None:
+    assert isinstance(CASES, tuple) and CASES
     assert all(isinstance(case, FunctionalCase) for case in CASES)
-
-
-def test_case_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         CASES[0].text = "x"  # type: ignore[misc]
+    order = list(FUNCTIONALITIES)
+    positions = [order.index(case.functionality) for case in CASES]
+    assert positions == sorted(positions)
+    assert all(isinstance(case.note, str) for case in CASES)
 
 
 def test_functionalities_are_described() -> None:
@@ -38,41 +89,9 @@ def test_functionalities_are_described() -> None:
         assert isinstance(description, str) and description.strip()
 
 
-def test_every_case_has_a_known_functionality() -> None:
-    unknown = {case.functionality for case in CASES} - set(FUNCTIONALITIES)
-    assert not unknown
-
-
-@pytest.mark.parametrize("name", list(FUNCTIONALITIES))
-def test_each_functionality_has_enough_cases(name: str) -> None:
-    assert len(cases(name)) >= MIN_CASES_PER_FUNCTIONALITY
-
-
-def test_no_duplicate_texts() -> None:
-    counts = Counter(_key(case.text) for case in CASES)
-    duplicates = [text for text, n in counts.items() if n > 1]
-    assert not duplicates
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.functionality}")
-def test_text_is_a_post_of_sensible_length(case: FunctionalCase) -> None:
-    assert isinstance(case.text, str)
-    assert case.text == case.text.strip()
-    assert MIN_WORDS <= len(case.text.split()) <= MAX_WORDS
-    # Arabic text: most letters are in the Arabic block.
-    letters = [ch for ch in case.text if ch.isalpha()]
-    arabic = [ch for ch in letters if "\u0600" <= ch <= "\u06ff"]
-    assert len(arabic) >= 0.8 * len(letters)
-
-
-def test_expected_labels_are_valid() -> None:
-    assert {case.expected for case in CASES} <= {PROMOTIONAL, NOT_PROMOTIONAL}
-    # The shipped table holds only lines that must not be flagged.
-    assert all(case.expected == NOT_PROMOTIONAL for case in CASES)
-
-
-def test_notes_are_strings() -> None:
-    assert all(isinstance(case.note, str) for case in CASES)
+def test_the_loader_allows_the_functionalities_and_labels_only() -> None:
+    assert set(functional._TABLE.allowed["functionality"]) == set(FUNCTIONALITIES)
+    assert set(functional._TABLE.allowed["expected"]) == set(LABELS)
 
 
 def test_cases_filters_and_copies() -> None:

@@ -106,6 +106,7 @@ def test_stored_notebook_has_no_machine_paths():
     assert not hits, f"machine-specific paths in the stored notebook: {sorted(set(hits))[:5]}"
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_notebook_executes(shared_data_dir):
     from arabic_extremism_clf.corpus import load_alfifi

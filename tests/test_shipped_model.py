@@ -56,23 +56,28 @@ def test_functional_table_is_below_threshold(model):
     """<= 2% of the reporting, counter-speech and everyday religious lines are flagged."""
     predictions = model.classify([case.text for case in CASES])
     flagged = [
-        (case.functionality, round(p.scores[PROMOTIONAL], 3))
+        (case.functionality, round(p.scores[PROMOTIONAL], 3), case.text)
         for case, p in zip(CASES, predictions)
         if p.label == PROMOTIONAL
     ]
     rate = len(flagged) / len(CASES)
     assert rate <= 0.02, (
         f"{len(flagged)} of {len(CASES)} functional lines flagged ({rate:.1%}): "
-        f"{Counter(f for f, _ in flagged)} {flagged}"
+        f"{Counter(f for f, _, _ in flagged)}\n" + "\n".join(map(str, flagged))
     )
 
 
-@pytest.mark.parametrize("functionality", sorted({case.functionality for case in CASES}))
-def test_no_functionality_is_a_blind_spot(model, functionality):
+def test_no_functionality_is_a_blind_spot(model):
     """No single pattern of the table is a blind spot: at most 2 of its lines flagged."""
-    texts = [case.text for case in CASES if case.functionality == functionality]
-    labels = model.predict(texts)
-    assert int(np.sum(labels == PROMOTIONAL)) <= 2
+    labels = model.predict([case.text for case in CASES])
+    flagged: dict[str, list[str]] = {}
+    for case, label in zip(CASES, labels):
+        if label == PROMOTIONAL:
+            flagged.setdefault(case.functionality, []).append(case.text)
+    blind = {name: texts for name, texts in flagged.items() if len(texts) > 2}
+    assert not blind, "functionalities with more than 2 lines flagged:\n" + "\n".join(
+        f"{name} ({len(texts)}): {texts}" for name, texts in blind.items()
+    )
 
 
 # --- on the shared corpora ----------------------------------------------------------
@@ -124,6 +129,7 @@ def retrained(shared_data_dir):
     return train_default(data_dir=shared_data_dir)
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_default_recipe_meets_cross_validated_target(retrained):
     """Grouped 5-fold macro-F1 >= 0.95 at a threshold that flags <= 2% of religious posts."""
@@ -135,6 +141,7 @@ def test_default_recipe_meets_cross_validated_target(retrained):
     assert len(chosen) == 1 and chosen[0]["guard_flag_rate"] <= 0.02, chosen
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_retraining_reproduces_the_shipped_model(retrained, model, manifest):
     assert retrained.model.threshold == pytest.approx(model.threshold)
@@ -153,6 +160,7 @@ def test_retraining_reproduces_the_shipped_model(retrained, model, manifest):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_promotional_posts_rank_above_news_and_counter_speech(retrained):
     for name, figures in retrained.metrics["ranking"].items():

@@ -16,7 +16,7 @@ from .errors import AeclfError, CorpusError, DataDirError, ModelFileError
 from .preprocess import normalize, preprocess, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .bulk import score_iter
+    from .scoring import score_batch, score_iter
     from .evaluate import evaluate, select_threshold
     from .model import Contribution, ExtremismClassifier, Prediction
     from .persistence import load_model, read_manifest, save_model
@@ -34,7 +34,8 @@ _LAZY = {
     "select_threshold": "evaluate",
     "default_training_set": "training",
     "train_default": "training",
-    "score_iter": "bulk",
+    "score_iter": "scoring",
+    "score_batch": "scoring",
 }
 
 __all__ = [

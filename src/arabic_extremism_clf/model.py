@@ -22,6 +22,8 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .features import PostVectorizer
+from .calibration import as_2d, fit_calibrator, logistic_proba
+from .labels import check_threshold, label_indices
 
 __all__ = ["ExtremismClassifier", "Prediction", "Contribution", "PROMOTIONAL", "NOT_PROMOTIONAL"]
 
@@ -196,8 +198,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
     def _validate_params(self) -> None:  # noqa: D401 - sklearn's name
         if self.calibration not in ("sigmoid", None):
             raise ValueError(f"calibration must be 'sigmoid' or None, got {self.calibration!r}")
-        if not isinstance(self.threshold, numbers.Real) or not 0.0 <= self.threshold <= 1.0:
-            raise ValueError(f"threshold must be a number in [0, 1], got {self.threshold!r}")
+        check_threshold(self.threshold)
         if not isinstance(self.calibration_cv, numbers.Integral) or self.calibration_cv < 2:
             raise ValueError(f"calibration_cv must be an int >= 2, got {self.calibration_cv!r}")
         if not isinstance(self.C, numbers.Real) or self.C <= 0:
@@ -307,8 +308,8 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
                 fold_model = self._linear_model().fit(
                     features[train], y_idx[train], sample_weight=fold_weight
                 )
-                oof[test] = _as_2d(fold_model.decision_function(features[test]))
-            calibrator = _fit_calibrator(oof, y_idx)
+                oof[test] = as_2d(fold_model.decision_function(features[test]))
+            calibrator = fit_calibrator(oof, y_idx)
             self.calibration_coef_ = calibrator.coef_.astype(np.float64)
             self.calibration_intercept_ = calibrator.intercept_.astype(np.float64)
         return self
@@ -325,7 +326,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
     def _proba_from_decision(self, decision: np.ndarray) -> np.ndarray:
         if self.calibration_coef_ is not None:
             decision = decision @ self.calibration_coef_.T + self.calibration_intercept_
-        return _logistic_proba(decision)
+        return logistic_proba(decision)
 
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Uncalibrated decision values of the linear model.
@@ -383,15 +384,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "coef_")
         threshold = self.threshold if threshold is None else threshold
-        if not isinstance(threshold, numbers.Real) or not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must be a number in [0, 1], got {threshold!r}")
-        flagged = self.flagged_index_
-        if flagged is None:
-            return self.classes_[np.argmax(proba, axis=1)]
-        others = proba.copy()
-        others[:, flagged] = -1.0
-        idx = np.where(proba[:, flagged] >= threshold, flagged, np.argmax(others, axis=1))
-        return self.classes_[idx]
+        return self.classes_[label_indices(proba, self.flagged_index_, threshold)]
 
     def explained_labels(self, proba: np.ndarray, threshold: float | None = None) -> list[str]:
         """The label to explain for each post: ``flagged_label``, else the predicted one.
@@ -602,37 +595,3 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
         return tags
-
-
-def _fit_calibrator(decision: np.ndarray, y_idx: np.ndarray) -> LogisticRegression:
-    """Sigmoid calibration of out-of-fold decision values.
-
-    Two labels: Platt's method with his smoothed targets, ``(n+ + 1) / (n+ + 2)`` for
-    positives and ``1 / (n- + 2)`` for negatives (each row enters twice, once per
-    label, weighted by its target), so that well separated training data does not give
-    probabilities of exactly 0 or 1. More labels: a multinomial logistic regression on
-    the decision values.
-    """
-    if decision.shape[1] > 1:
-        return LogisticRegression(C=1.0, max_iter=1000).fit(decision, y_idx)
-    positive = y_idx == 1
-    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
-    target = np.where(positive, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
-    both = np.vstack([decision, decision])
-    labels = np.concatenate([np.ones(len(decision), int), np.zeros(len(decision), int)])
-    weights = np.concatenate([target, 1.0 - target])
-    return LogisticRegression(C=1e6, max_iter=1000).fit(both, labels, sample_weight=weights)
-
-
-def _as_2d(decision: np.ndarray) -> np.ndarray:
-    return decision.reshape(-1, 1) if decision.ndim == 1 else decision
-
-
-def _logistic_proba(decision: np.ndarray) -> np.ndarray:
-    """Probabilities from decision values: sigmoid for one column, softmax otherwise."""
-    if decision.shape[1] == 1:
-        positive = 1.0 / (1.0 + np.exp(-decision[:, 0]))
-        return np.column_stack([1.0 - positive, positive])
-    shifted = decision - decision.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)

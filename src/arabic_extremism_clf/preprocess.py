@@ -333,8 +333,48 @@ def _options(
     return opts
 
 
+#: The switches of :func:`normalize`, in its order; each is on unless set to False.
+OPTION_NAMES = ("unicode", "dediac", "alef", "alef_maksura", "teh_marbuta", "placeholders")
+
+
+def check_options(options: Mapping[str, object]) -> None:
+    """Raise if ``options`` holds a name that is not a switch of :func:`normalize`.
+
+    Parameters
+    ----------
+    options : mapping of str to bool
+
+    Raises
+    ------
+    TypeError
+        For an unknown (e.g. misspelled) name, naming the valid ones, or a value that is
+        not a bool.
+
+    Examples
+    --------
+    >>> check_options({"dediac": False})
+    >>> check_options({"dediak": False})
+    Traceback (most recent call last):
+    ...
+    TypeError: unknown normalize option 'dediak' (did you mean 'dediac'?); the options are unicode, dediac, alef, alef_maksura, teh_marbuta, placeholders
+    """
+    import difflib
+
+    for name, value in options.items():
+        if name not in OPTION_NAMES:
+            close = difflib.get_close_matches(str(name), OPTION_NAMES, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise TypeError(
+                f"unknown normalize option {name!r}{hint}; the options are "
+                f"{', '.join(OPTION_NAMES)}"
+            )
+        if not isinstance(value, bool):
+            raise TypeError(f"normalize option {name!r} must be True or False, got {value!r}")
+
+
 def _options_from(options: Mapping[str, bool]) -> _Options:
     """The option set of ``preprocess(text, **options)`` (missing switches are on)."""
+    check_options(options)
     return _options(
         options.get("unicode", True),
         options.get("dediac", True),

@@ -2,7 +2,10 @@
 
 Each subcommand module has ``add_parser(subparsers)`` and ``run(args) -> int``. Only
 this package reads stdin, writes stdout, sets up logging and returns exit codes:
-0 success, 1 error, 2 usage error.
+0 success; 1 an error of the data or at run time (a file that cannot be read, a
+malformed input, an existing output, rows that failed under ``--strict``); 2 a usage
+error (an unknown flag, a flag value out of range, flags that do not go together).
+Library errors name parameters (``text_col=``); messages here name the flags.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import AeclfError
+from ._args import UsageError, flag_names
 
 __all__ = ["main", "build_parser"]
 
@@ -38,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name in SUBCOMMANDS:
         module = importlib.import_module(f"{__name__}.{name}")
         module.add_parser(subparsers)
+    # The subcommands' parsers, by name: their usage and flags go into messages.
+    parser.commands = subparsers.choices  # type: ignore[attr-defined]
     return parser
 
 
@@ -54,8 +60,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error
         return 0
+    except UsageError as exc:
+        command = parser.commands[args.command]
+        print(f"{command.format_usage().rstrip()}\naeclf {args.command}: error: {exc}",
+              file=sys.stderr)
+        return 2
     except (AeclfError, OSError, ValueError, TypeError) as exc:
-        print(f"aeclf {args.command}: error: {exc}", file=sys.stderr)
+        command = parser.commands[args.command]
+        message = flag_names(str(exc), command._actions)
+        print(f"aeclf {args.command}: error: {message}", file=sys.stderr)
         if args.verbose:
             log.exception("details")
         return 1

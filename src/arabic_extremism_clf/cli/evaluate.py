@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..corpus import Corpus, read_corpus
+from ._args import probability
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--text-col", default="text", help="text column/field (default: text)")
     parser.add_argument("--label-col", default="label", help="label column/field (default: label)")
     parser.add_argument("--format", choices=["csv", "tsv", "jsonl"], help="input format")
-    parser.add_argument("--threshold", type=float, help="override the model's threshold")
+    parser.add_argument("--threshold", type=probability, help="override the model's threshold")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.set_defaults(run=run)
 

@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
-
-from .. import bulk
+from .. import io as aeclf_io
+from ..io import Record, ResumePoint
+from ._args import UsageError, n_jobs, positive_int, probability
+from ..scoring.files import DEFAULT_BATCH_SIZE, Summary, score_batches
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=["auto", *bulk.INPUT_FORMATS],
+        choices=["auto", *aeclf_io.INPUT_FORMATS],
         default="auto",
         help="input format (default: from the file suffix; stdin and unknown: text)",
     )
@@ -75,20 +76,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", help="output file (default: stdout)")
     parser.add_argument(
         "--output-format",
-        choices=bulk.OUTPUT_FORMATS,
+        choices=aeclf_io.OUTPUT_FORMATS,
         help="output format (default: csv for an -o file ending in .csv, else jsonl)",
     )
     parser.add_argument("--model", help="model directory (default: the shipped model)")
     parser.add_argument(
         "--batch-size",
-        type=int,
-        default=bulk.DEFAULT_BATCH_SIZE,
-        help=f"posts scored at a time (default: {bulk.DEFAULT_BATCH_SIZE})",
+        type=positive_int,
+        default=DEFAULT_BATCH_SIZE,
+        help=f"posts scored at a time (default: {DEFAULT_BATCH_SIZE})",
     )
     parser.add_argument(
-        "--jobs", type=int, default=1, help="worker processes, -1 for all cores (default: 1)"
+        "--jobs", type=n_jobs, default=1, help="worker processes, -1 for all cores (default: 1)"
     )
-    parser.add_argument("--threshold", type=float, help="override the model's threshold")
+    parser.add_argument(
+        "--threshold", type=probability, help="override the model's threshold (0 to 1)"
+    )
     parser.add_argument(
         "--only-flagged",
         action="store_true",
@@ -105,7 +108,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--top",
-        type=int,
+        type=positive_int,
         metavar="K",
         help="with --explain: n-grams per row, largest absolute weight first (default: 10)",
     )
@@ -150,7 +153,7 @@ def _natural_key(path: Path) -> list:
 def _parquet_parts(path: Path) -> list[Path]:
     """The .parquet files under a data set directory, in natural order of their paths."""
     parts = sorted(
-        (p for p in path.rglob("*") if p.is_file() and bulk.infer_format(p.name) == "parquet"),
+        (p for p in path.rglob("*") if p.is_file() and aeclf_io.infer_format(p.name) == "parquet"),
         key=lambda p: _natural_key(p.relative_to(path)),
     )
     if not parts:
@@ -165,16 +168,16 @@ def _format_of(name: str, requested: str) -> str:
         return requested
     if name != "-" and Path(name).is_dir():
         return "parquet"
-    return bulk.infer_format(name)
+    return aeclf_io.infer_format(name)
 
 
 @contextlib.contextmanager
-def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[bulk.Record]]:
+def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[Record]]:
     """The records of one input, with its files closed at the end."""
     fmt = _format_of(name, args.format)
     options: dict[str, Any] = {"text_col": args.text_col, "id_col": args.id_col}
     if fmt == "text" and args.id_col is not None:
-        raise ValueError(
+        raise UsageError(
             "plain-text input has no ids: --id-col needs csv, tsv, jsonl or parquet input"
         )
     if fmt in ("csv", "tsv"):
@@ -183,17 +186,17 @@ def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[bulk
         options = {}
     if fmt == "parquet":
         if name == "-":
-            raise ValueError("Parquet input must be a file or a directory, not stdin")
+            raise UsageError("Parquet input must be a file or a directory, not stdin")
         path = Path(name)
         parts = _parquet_parts(path) if path.is_dir() else [path]
-        yield bulk.read_parquet(parts, **options)
+        yield aeclf_io.read_parquet(parts, **options)
         return
     if name == "-":
-        yield bulk.read_records(_stdin_bytes(), fmt, **options)
+        yield aeclf_io.read_records(_stdin_bytes(), fmt, **options)
         return
     opener = gzip.open if name.lower().endswith(".gz") else open
     with opener(name, "rb") as stream:
-        yield bulk.read_records(stream, fmt, **options)
+        yield aeclf_io.read_records(stream, fmt, **options)
 
 
 # --- output --------------------------------------------------------------------------
@@ -202,7 +205,7 @@ def _open_records(name: str, args: argparse.Namespace) -> Iterator[Iterator[bulk
 def _output_format(args: argparse.Namespace) -> str:
     if args.output_format:
         return args.output_format
-    if args.output and bulk.infer_format(args.output) == "csv":
+    if args.output and aeclf_io.infer_format(args.output) == "csv":
         return "csv"
     return "jsonl"
 
@@ -224,7 +227,7 @@ def _stdout_text() -> Iterator[IO[str]]:
             stream.detach()
 
 
-def _resume(args: argparse.Namespace, fmt: str, columns: list[str]) -> bulk.ResumePoint | None:
+def _resume(args: argparse.Namespace, fmt: str, columns: list[str]) -> ResumePoint | None:
     """Cut an interrupted output back to its last complete row; None: start afresh."""
     if not args.resume:
         return None
@@ -233,7 +236,7 @@ def _resume(args: argparse.Namespace, fmt: str, columns: list[str]) -> bulk.Resu
         log.info("%s does not exist yet: starting from the first row", path)
         return None
     with path.open("r+b") as fh:
-        point = bulk.resume_point(fh, fmt, columns=columns, explain=args.explain)
+        point = aeclf_io.resume_point(fh, fmt, columns=columns, explain=args.explain)
     if point.truncated:
         log.warning("%s: cut off an incomplete last row (%d bytes)", path, point.truncated)
     log.info("%s: %d complete rows, resuming after line %d", path, point.rows, point.line)
@@ -243,7 +246,7 @@ def _resume(args: argparse.Namespace, fmt: str, columns: list[str]) -> bulk.Resu
 def _check_output(args: argparse.Namespace) -> None:
     if args.output is None:
         if args.resume:
-            raise ValueError("--resume needs -o FILE: the output to continue")
+            raise UsageError("--resume needs -o FILE: the output to continue")
         return
     path = Path(args.output)
     if args.output in args.inputs or (
@@ -253,9 +256,9 @@ def _check_output(args: argparse.Namespace) -> None:
             for name in args.inputs
         )
     ):
-        raise ValueError(f"{path} is both an input and the output")
+        raise UsageError(f"{path} is both an input and the output")
     if args.resume and args.overwrite:
-        raise ValueError("--resume keeps the output file and --overwrite replaces it: choose one")
+        raise UsageError("--resume keeps the output file and --overwrite replaces it: choose one")
     if not args.resume and not args.overwrite and path.exists() and path.stat().st_size > 0:
         raise FileExistsError(
             f"{path} exists: pass --resume to continue that job, or --overwrite to replace it"
@@ -270,13 +273,9 @@ def run(args: argparse.Namespace) -> int:
     from ..persistence import load_model
 
     _check_output(args)
-    if args.batch_size < 1:
-        raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
     if args.top is not None and not args.explain:
-        raise ValueError("--top sets the size of explanations: it needs --explain")
+        raise UsageError("--top sets the size of explanations: it needs --explain")
     top = 10 if args.top is None else args.top
-    if top < 1:
-        raise ValueError(f"--top must be at least 1, got {top}")
     model = load_model(args.model)
     classes = [str(c) for c in model.classes_]
     flagged_label = model.flagged_label if model.flagged_label in classes else None
@@ -285,15 +284,13 @@ def run(args: argparse.Namespace) -> int:
             f"--only-flagged needs a model with a flagged label; this model's labels are "
             f"{classes} and its flagged label is {model.flagged_label!r}"
         )
-    if args.threshold is not None:
-        model.labels_from_proba(np.zeros((0, len(classes))), args.threshold)  # validates
     fmt = _output_format(args)
     with_file = len(args.inputs) > 1
-    columns = bulk.output_columns(
+    columns = aeclf_io.output_columns(
         classes, with_id=args.id_col is not None, with_file=with_file, explain=args.explain
     )
     point = _resume(args, fmt, columns)
-    summary = bulk.Summary(flagged_label=flagged_label)
+    summary = Summary(flagged_label=flagged_label)
     try:
         with contextlib.ExitStack() as stack:
             if args.output is None:
@@ -304,7 +301,7 @@ def run(args: argparse.Namespace) -> int:
                     open(args.output, mode, encoding="utf-8", errors="backslashreplace", newline="")
                 )
             if fmt == "csv":
-                writer: Any = bulk.CsvWriter(
+                writer: Any = aeclf_io.CsvWriter(
                     stream,
                     classes,
                     with_id=args.id_col is not None,
@@ -314,7 +311,7 @@ def run(args: argparse.Namespace) -> int:
                 if point is None or not point.header:
                     writer.header()
             else:
-                writer = bulk.JsonlWriter(stream, classes)
+                writer = aeclf_io.JsonlWriter(stream)
             bar = stack.enter_context(_progress(args))
             _score_inputs(
                 args, model, writer, stream, summary, point, with_file, flagged_label, bar, top
@@ -355,15 +352,15 @@ def _score_inputs(
     model: Any,
     writer: Any,
     stream: IO[str],
-    summary: bulk.Summary,
-    point: bulk.ResumePoint | None,
+    summary: Summary,
+    point: ResumePoint | None,
     with_file: bool,
     flagged_label: str | None,
     bar: Any,
     top: int,
 ) -> None:
     """Score every input in turn (after the resume point) and write the rows."""
-    batches = bulk.score_batches(
+    batches = score_batches(
         _records(args, summary, point, with_file),
         model,
         batch_size=args.batch_size,
@@ -374,15 +371,19 @@ def _score_inputs(
     )
     only = flagged_label if args.only_flagged else None
     for batch in batches:
-        summary.add_batch(batch)
-        summary.written += writer.write_batch(batch, only_label=only)
+        rows = list(batch.rows())
+        for row in rows:
+            summary.add(row)
+        if only is not None:
+            rows = [row for row in rows if row.get("label", only) == only]
+        summary.written += writer.write(rows)
         stream.flush()  # output appears as it goes
         bar.update(len(batch.records))
 
 
 def _records(
-    args: argparse.Namespace, summary: bulk.Summary, point: bulk.ResumePoint | None, with_file: bool
-) -> Iterator[bulk.Record]:
+    args: argparse.Namespace, summary: Summary, point: ResumePoint | None, with_file: bool
+) -> Iterator[Record]:
     """The records of all inputs, one after the other, after the resume point.
 
     One stream for all inputs, so that worker processes get the model once per job.
@@ -411,7 +412,7 @@ def _records(
                 yield from records
 
 
-def _skip(records: Iterator[bulk.Record], after_line: int) -> Iterator[bulk.Record]:
+def _skip(records: Iterator[Record], after_line: int) -> Iterator[Record]:
     """The records after ``after_line`` (read, not scored, up to there)."""
     for record in records:
         if record.line > after_line:

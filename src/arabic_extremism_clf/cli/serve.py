@@ -5,34 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ._args import port, positive_int
+
 # Only the constants: the server module imports FastAPI and the model lazily.
-from ..server import (
+from ..scoring.http import (
     DEFAULT_MAX_BATCH,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_CONCURRENT_BATCHES,
     DEFAULT_MAX_TEXT_CHARS,
     DEFAULT_MAX_TOP,
 )
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {value}")
-    return value
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -49,30 +31,30 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)"
     )
-    parser.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    parser.add_argument("--port", type=port, default=8000, help="port (default: 8000)")
     parser.add_argument(
-        "--max-batch", type=_positive_int, default=DEFAULT_MAX_BATCH,
+        "--max-batch", type=positive_int, default=DEFAULT_MAX_BATCH,
         help=f"most texts per request (default: {DEFAULT_MAX_BATCH})",
     )
     parser.add_argument(
-        "--max-body-bytes", type=_positive_int, default=DEFAULT_MAX_BODY_BYTES,
+        "--max-body-bytes", type=positive_int, default=DEFAULT_MAX_BODY_BYTES,
         help=f"largest request body in bytes (default: {DEFAULT_MAX_BODY_BYTES})",
     )
     parser.add_argument(
-        "--max-text-chars", type=_positive_int, default=DEFAULT_MAX_TEXT_CHARS,
+        "--max-text-chars", type=positive_int, default=DEFAULT_MAX_TEXT_CHARS,
         help=f"longest text in characters (default: {DEFAULT_MAX_TEXT_CHARS})",
     )
     parser.add_argument(
-        "--max-top", type=_positive_int, default=DEFAULT_MAX_TOP,
+        "--max-top", type=positive_int, default=DEFAULT_MAX_TOP,
         help=f"most n-grams per explanation (default: {DEFAULT_MAX_TOP})",
     )
     parser.add_argument(
-        "--max-concurrent-batches", type=_positive_int, default=DEFAULT_MAX_CONCURRENT_BATCHES,
+        "--max-concurrent-batches", type=positive_int, default=DEFAULT_MAX_CONCURRENT_BATCHES,
         help="batches scored at once per process, each in a worker thread "
         f"(default: {DEFAULT_MAX_CONCURRENT_BATCHES})",
     )
     parser.add_argument(
-        "--workers", type=_positive_int, default=1,
+        "--workers", type=positive_int, default=1,
         help="server processes, each with its own copy of the model (default: 1)",
     )
     parser.add_argument(
@@ -88,7 +70,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand: serve until SIGTERM (exit 0) or Ctrl+C (exit 130)."""
-    from ..server import serve
+    from ..scoring.http import serve
 
     try:
         serve(

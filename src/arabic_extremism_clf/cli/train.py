@@ -10,6 +10,7 @@ import sys
 from ..corpus import PROMOTIONAL, Corpus, read_corpus
 from ..model import ExtremismClassifier
 from ..persistence import check_model_target
+from ._args import probability, positive_float
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="label the threshold applies to (default: 'promotional' when the data has that "
         "label, else none: each post gets its most probable label)",
     )
-    parser.add_argument("--threshold", type=float, help="decision threshold of the flagged label")
-    parser.add_argument("--C", dest="C", type=float, help="inverse regularization strength")
+    parser.add_argument("--threshold", type=probability, help="decision threshold of the flagged label")
+    parser.add_argument("--C", dest="C", type=positive_float, help="inverse regularization strength")
     parser.add_argument(
         "--loss",
         choices=["log_loss", "squared_hinge"],

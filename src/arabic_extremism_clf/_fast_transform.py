@@ -1,0 +1,322 @@
+"""The memoized fast path of :meth:`PostVectorizer.transform <.features.PostVectorizer.transform>`.
+
+Raw posts -> the TF-IDF matrix that ``PostVectorizer.transform_tokens`` gives for the
+preprocessed posts, bit for bit, computed with memos of chunks and tokens and vectorized
+numpy (see :class:`_FastTransform`). Also the count-matrix helper of the reference path
+(:func:`_counts_matrix`). Private: :mod:`.features` is the public interface.
+"""
+
+from __future__ import annotations
+
+import array
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize as l2_normalize
+
+from ._ngrams import char_ngrams
+from .preprocess import _check_str, _options_from, _prepare
+
+if TYPE_CHECKING:  # type hints only: features imports this module
+    from .features import PostVectorizer
+
+#: Distinct chunks (and distinct tokens) memoized by the fast transform path before its
+#: memos are cleared: about 100 MB at most.
+_FAST_MEMO_LIMIT = 200_000
+
+
+def _counts_matrix(indptr, indices, n_rows: int, n_cols: int) -> sp.csr_matrix:
+    """CSR count matrix from per-row feature indices (repeats are summed)."""
+    indices = np.asarray(indices, dtype=np.int64)
+    data = np.ones(indices.size, dtype=np.float64)
+    matrix = sp.csr_matrix(
+        (data, indices, np.asarray(indptr, dtype=np.int64)), shape=(n_rows, n_cols)
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+class _Growing:
+    """A numpy array that grows by doubling (appending is amortized O(1))."""
+
+    __slots__ = ("array", "size")
+
+    def __init__(self, dtype: type) -> None:
+        self.array = np.empty(1024, dtype=dtype)
+        self.size = 0
+
+    def extend(self, values: Sequence[int]) -> None:
+        end = self.size + len(values)
+        if end > self.array.size:
+            grown = np.empty(max(2 * self.array.size, end), dtype=self.array.dtype)
+            grown[: self.size] = self.array[: self.size]
+            self.array = grown
+        self.array[self.size : end] = values
+        self.size = end
+
+    def view(self) -> np.ndarray:
+        return self.array[: self.size]
+
+
+class _FastTransform:
+    """Raw posts -> the TF-IDF matrix of :meth:`PostVectorizer.transform_tokens`, faster.
+
+    The result is bit-identical to ``transform_tokens([preprocess(doc) ...])``; only the
+    way it is computed differs:
+
+    * every distinct whitespace-free chunk of a post (see ``preprocess._prepare``) is
+      mapped once to a tuple of integer token *slots*, memoized, so a post costs one
+      dict lookup per chunk instead of normalizing, tokenizing and building n-gram
+      strings;
+    * per slot, numpy arrays hold the token's unigram index, its id among the tokens of
+      the vocabulary's bigrams, and the indices of its character n-grams;
+    * a batch of posts then becomes its count matrices with vectorized numpy: a gather
+      of the character n-gram indices, a ``searchsorted`` of the bigram keys, one sort
+      of ``(row, column)`` keys and run lengths for the counts;
+    * the counts are weighted as ``PostVectorizer._weight`` does, with the values and
+      the in-row order (descending columns) that its ``counts @ sp.diags(idf)`` product
+      gives, so that the L2 normalization sums in the same order.
+
+    Used for word n-grams of n <= 2 (the default); other settings take the reference
+    path. Memos are bounded (:data:`_FAST_MEMO_LIMIT`) and cleared together when full. A
+    lock makes concurrent ``transform`` calls from threads safe.
+    """
+
+    def __init__(self, vec: PostVectorizer) -> None:
+        self.key = _FastTransform._key(vec)
+        self.vec = vec
+        self.options = _options_from(vec.normalize_options or {})
+        lo, hi = vec.word_ngram_range
+        self.unigrams = lo <= 1
+        self.bigrams = lo <= 2 <= hi
+        self.char_range = tuple(vec.char_ngram_range) if vec.char_vocabulary_ else None
+        unigram_index: dict[str, int] = {}
+        bigram_token: dict[str, int] = {}
+        pairs: list[tuple[int, int, int]] = []
+        for term, index in vec.word_vocabulary_.items():
+            parts = term.split(" ")
+            if len(parts) == 1:
+                unigram_index[term] = index
+            elif len(parts) == 2:
+                first = bigram_token.setdefault(parts[0], len(bigram_token))
+                second = bigram_token.setdefault(parts[1], len(bigram_token))
+                pairs.append((first, second, index))
+            # Longer terms cannot match: tokens never hold whitespace.
+        self.unigram_index = unigram_index
+        self.bigram_token = bigram_token
+        self.n_bigram_tokens = max(len(bigram_token), 1)
+        table = np.asarray(pairs, dtype=np.int64).reshape(-1, 3)
+        keys = table[:, 0] * self.n_bigram_tokens + table[:, 1]
+        order = np.argsort(keys)
+        self.bigram_keys = keys[order]
+        self.bigram_index = table[order, 2]
+        self.lock = threading.Lock()
+        self._reset()
+
+    @staticmethod
+    def _key(vec: PostVectorizer) -> tuple:
+        options = tuple(sorted((vec.normalize_options or {}).items()))
+        return (
+            id(vec.word_vocabulary_), id(vec.char_vocabulary_), id(vec.word_idf_),
+            id(vec.char_idf_), tuple(vec.word_ngram_range),
+            None if vec.char_ngram_range is None else tuple(vec.char_ngram_range),
+            options, vec.sublinear_tf,
+        )  # fmt: skip
+
+    @classmethod
+    def of(cls, vec: PostVectorizer) -> _FastTransform | None:
+        """The fast path of a fitted vectorizer, or None where it does not apply."""
+        lo, hi = vec.word_ngram_range
+        if not 1 <= lo <= hi <= 2:
+            return None
+        fast = vec.__dict__.get("_fast")
+        if fast is None or fast.key != cls._key(vec):
+            fast = vec.__dict__["_fast"] = cls(vec)
+        return fast
+
+    def _reset(self) -> None:
+        self.chunk_slots: dict[str, array.array] = {}
+        self.token_slot: dict[str, int] = {}
+        self.slot_unigram = _Growing(np.int64)
+        self.slot_bigram_token = _Growing(np.int64)
+        self.slot_char_start = _Growing(np.int64)
+        self.slot_char_count = _Growing(np.int64)
+        self.char_indices = _Growing(np.int32)
+        self._n_char_indices = 0
+        self._new_slots()
+
+    def _new_slots(self) -> None:
+        """Start collecting the arrays of new slots (appended to the arrays at once)."""
+        self._pending: tuple[list[int], list[int], list[int], list[int], array.array] = (
+            [], [], [], [], array.array("i"),
+        )  # fmt: skip
+
+    def _new_slot(self, token: str) -> int:
+        slot = len(self.token_slot)
+        self.token_slot[token] = slot
+        unigram, bigram_token, char_start, char_count, char_indices = self._pending
+        unigram.append(self.unigram_index.get(token, -1))
+        bigram_token.append(self.bigram_token.get(token, -1))
+        found: list[int] = []
+        if self.char_range is not None:
+            get = self.vec.char_vocabulary_.get
+            found = [i for i in map(get, char_ngrams(token, self.char_range)) if i is not None]
+        char_start.append(self._n_char_indices)
+        char_count.append(len(found))
+        char_indices.extend(found)
+        self._n_char_indices += len(found)
+        return slot
+
+    def _append_new_slots(self) -> None:
+        unigram, bigram_token, char_start, char_count, char_indices = self._pending
+        if unigram:
+            self.slot_unigram.extend(unigram)
+            self.slot_bigram_token.extend(bigram_token)
+            self.slot_char_start.extend(char_start)
+            self.slot_char_count.extend(char_count)
+            self.char_indices.extend(np.frombuffer(char_indices, dtype=np.intc))
+            self._new_slots()
+
+    def _chunk(self, chunk: str) -> array.array:
+        token_slot = self.token_slot
+        slots = array.array("q")
+        for token in self.options.tokenize_chunk(chunk):
+            slot = token_slot.get(token)
+            slots.append(self._new_slot(token) if slot is None else slot)
+        self.chunk_slots[chunk] = slots
+        return slots
+
+    def _slots(self, docs: list[str]) -> tuple[bytes, list[int], tuple[np.ndarray, ...]]:
+        """The token slots of every post (int64 bytes), where each post's slots end,
+        and the slot arrays they index."""
+        with self.lock:
+            if max(len(self.chunk_slots), len(self.token_slot)) >= _FAST_MEMO_LIMIT:
+                self._reset()
+            memo_get = self.chunk_slots.get
+            new_chunk = self._chunk
+            pieces: list[array.array] = []
+            add_pieces = pieces.extend
+            ends = []
+            total = 0
+            for doc in docs:
+                if not isinstance(doc, str):
+                    _check_str(doc)
+                chunks = _prepare(doc)
+                # The memo lookups of a post in one C-level map; misses are rare.
+                found = list(map(memo_get, chunks))
+                if None in found:
+                    found = [
+                        new_chunk(chunk) if slots is None else slots
+                        for chunk, slots in zip(chunks, found)
+                    ]
+                add_pieces(found)
+                total += sum(map(len, found))
+                ends.append(total)
+            flat = b"".join(pieces)
+            self._append_new_slots()
+            arrays = (
+                self.slot_unigram.view(), self.slot_bigram_token.view(),
+                self.slot_char_start.view(), self.slot_char_count.view(),
+                self.char_indices.view(),
+            )  # fmt: skip
+        return flat, ends, arrays
+
+    def transform(self, docs: list[str]) -> sp.csr_matrix:
+        vec = self.vec
+        flat, ends, arrays = self._slots(docs)
+        unigram, bigram_token, char_start, char_count, char_indices = arrays
+        n_docs = len(docs)
+        slots = np.frombuffer(flat, dtype=np.int64)
+        lengths = np.diff(np.asarray([0, *ends], dtype=np.int64))
+        row = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
+        rows, cols = [], []
+        if self.unigrams:
+            index = unigram[slots]
+            found = index >= 0
+            rows.append(row[found])
+            cols.append(index[found])
+        if self.bigrams and slots.size > 1 and self.bigram_keys.size:
+            ids = bigram_token[slots]
+            first, second = ids[:-1], ids[1:]
+            pair = (row[:-1] == row[1:]) & (first >= 0) & (second >= 0)
+            keys = first[pair] * self.n_bigram_tokens + second[pair]
+            where = np.searchsorted(self.bigram_keys, keys)
+            where[where == self.bigram_keys.size] = 0
+            found = self.bigram_keys[where] == keys
+            rows.append(row[:-1][pair][found])
+            cols.append(self.bigram_index[where[found]])
+        blocks = [
+            _weighted_counts(
+                np.concatenate(rows) if rows else row[:0],
+                np.concatenate(cols) if cols else row[:0],
+                n_docs, len(vec.word_vocabulary_), vec.word_idf_, vec.sublinear_tf,
+            )
+        ]  # fmt: skip
+        if vec.char_vocabulary_:
+            counts = char_count[slots]
+            starts = char_start[slots]
+            total = int(counts.sum())
+            offsets = np.cumsum(counts) - counts
+            gather = np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, counts)
+            blocks.append(
+                _weighted_counts(
+                    np.repeat(row, counts), char_indices[gather],
+                    n_docs, len(vec.char_vocabulary_), vec.char_idf_, vec.sublinear_tf,
+                )
+            )  # fmt: skip
+        return sp.hstack(blocks, format="csr")
+
+
+def _weighted_counts(
+    rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int, idf: np.ndarray, sublinear: bool
+) -> sp.csr_matrix:
+    """``PostVectorizer._weight`` of the count matrix of ``(row, col)`` occurrences.
+
+    Same values, same in-row order: ``_weight`` multiplies the canonical count matrix
+    by ``sp.diags(idf)``, whose product lists each row's columns in descending order
+    and drops zeros; the L2 normalization then sums each row in that order.
+
+    The occurrences are sorted as ``row * n_cols + (n_cols - 1 - col)`` keys (int32
+    when they fit, which sorts fastest); runs of equal keys are the counts, and the
+    row boundaries are found by binary search instead of dividing every key.
+    """
+    descending = idf.size > 0
+    dtype = np.int32 if (n_rows + 1) * max(n_cols, 1) < 2**31 else np.int64
+    keys = rows.astype(dtype, copy=True)
+    keys *= dtype(n_cols)
+    if descending:
+        keys += dtype(n_cols - 1)
+        keys -= cols.astype(dtype, copy=False)
+    else:
+        keys += cols.astype(dtype, copy=False)
+    keys.sort()
+    if keys.size:
+        change = np.empty(keys.size, dtype=bool)
+        change[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=change[1:])
+        starts = np.flatnonzero(change)
+        data = np.diff(starts, append=keys.size).astype(np.float64)
+        keys = keys[starts]
+    else:
+        data = np.zeros(0)
+    row_base = np.arange(n_rows + 1, dtype=dtype) * dtype(n_cols)
+    indptr = np.searchsorted(keys, row_base)
+    columns = keys - np.repeat(row_base[:-1], np.diff(indptr))
+    if descending:
+        np.subtract(dtype(n_cols - 1), columns, out=columns)
+    if sublinear:
+        np.log(data, data)
+        data += 1.0
+    if descending:
+        data *= idf[columns]
+        nonzero = data != 0
+        if not nonzero.all():  # the product drops zeros: so must this
+            kept = np.cumsum(np.concatenate(([0], nonzero)))
+            data, columns, indptr = data[nonzero], columns[nonzero], kept[indptr]
+    matrix = sp.csr_matrix((data, columns, indptr), shape=(n_rows, n_cols))
+    if not descending:
+        matrix.has_canonical_format = True
+    return l2_normalize(matrix, copy=False)

@@ -1,0 +1,29 @@
+"""The Examples sections of the docstrings run and give what they show."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "arabic_extremism_clf.labels",
+    "arabic_extremism_clf.preprocess",
+    "arabic_extremism_clf.scoring.core",
+    "arabic_extremism_clf.scoring.files",
+    "arabic_extremism_clf.scoring.frames",
+    "arabic_extremism_clf.io.readers",
+    "arabic_extremism_clf.io.writers",
+    "arabic_extremism_clf.cli._args",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_examples_run(name):
+    if name.endswith("frames"):
+        pytest.importorskip("pandas")
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed in {name}"
+    assert result.attempted > 0, f"{name} has no examples"
