@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
+
+from ._args import positive_int, probability
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -20,9 +21,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", help="model directory (default: the shipped model)")
     parser.add_argument("--data-dir", help="shared data directory (default: $AECLF_DATA_DIR)")
     parser.add_argument(
-        "--tokens", type=int, default=3000, metavar="N", help="how many common tokens (default: 3000)"
+        "--tokens", type=positive_int, default=3000, metavar="N",
+        help="how many common tokens (default: 3000)",
     )
-    parser.add_argument("--threshold", type=float, help="override the model's threshold")
+    parser.add_argument("--threshold", type=probability, help="override the model's threshold")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(run=run)
 
@@ -33,12 +35,6 @@ def run(args: argparse.Namespace) -> int:
     from ..persistence import load_model
     from ..recipe_audit import default_audit_tokens
 
-    if args.tokens < 1:
-        print("aeclf audit: error: --tokens must be a positive number", file=sys.stderr)
-        return 2
-    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
-        print("aeclf audit: error: --threshold must be in [0, 1]", file=sys.stderr)
-        return 2
     model = load_model(args.model)
     tokens = default_audit_tokens(args.data_dir, n=args.tokens)
     report = shortcut_audit(model, tokens, threshold=args.threshold)
