@@ -161,3 +161,64 @@ def test_short_fragments_around_a_pattern() -> None:
     assert len(frags) == 30
     assert all("اليوم" in text.split() for text in frags.texts)
     assert {m["from"] for m in frags.meta} <= {"id0", "id1"}  # the two posts with it
+
+
+# --------------------------------------------------------------------------------------
+# On the real corpora
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def recipe_set(shared_data_dir):
+    from arabic_extremism_clf.training import default_training_set
+
+    return default_training_set(shared_data_dir)
+
+
+@pytest.mark.shared_data
+def test_default_recipe_holds_out_a_grouped_part_of_the_sectarian_tweets(recipe_set, shared_data_dir):
+    from arabic_extremism_clf.corpus import load_religious_hate
+
+    train = {i for i, s in zip(recipe_set.train.ids, recipe_set.train.sources)
+             if s == "religious-hate-aref2020"}  # fmt: skip
+    held = recipe_set.heldout["sectarian_heldout"]
+    assert len(train) + len(held) == len(load_religious_hate(shared_data_dir))
+    assert 0.2 < len(held) / (len(train) + len(held)) < 0.4
+    assert not train & set(held.ids)
+    train_groups = {g for g, s in zip(recipe_set.train.groups, recipe_set.train.sources)
+                    if s == "religious-hate-aref2020"}  # fmt: skip
+    assert not train_groups & set(held.groups)  # near-duplicates on one side
+
+
+@pytest.mark.shared_data
+def test_short_fragments_come_from_training_negatives_only(recipe_set):
+    train_ids = set(recipe_set.train.ids)
+    for source in ("short-fragments", "short-fragments-loaded"):
+        rows = [m for m, s in zip(recipe_set.train.meta, recipe_set.train.sources) if s == source]
+        assert rows, source
+        assert all(m["from"] in train_ids and not m["from"].startswith(("pos_", "neg_"))
+                   for m in rows)  # fmt: skip
+    ordinary = recipe_set.heldout["ordinary_heldout"]
+    assert len(ordinary) > 10_000 and set(ordinary.sources) == {
+        "asnd", "saudinewsnet-other", "osact2020", "l-hsab"}
+
+
+@pytest.mark.shared_data
+def test_aeclf_audit_on_the_shipped_model(shared_data_dir, capsys):
+    import json
+
+    from arabic_extremism_clf.cli import main
+    from arabic_extremism_clf.persistence import load_model
+
+    assert main(["audit", "--data-dir", str(shared_data_dir), "--tokens", "300", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    from arabic_extremism_clf.training import default_training_set
+
+    ordinary = default_training_set(shared_data_dir).heldout["ordinary_heldout"]
+    tokens = common_tokens(ordinary.texts, 300)
+    assert report["n_tokens"] == len(tokens)
+    model = load_model()
+    alone = model.predict_proba(tokens)[:, model.flagged_index_] >= model.threshold
+    assert report["alone"]["flagged"] == int(alone.sum())
+    assert main(["audit", "--data-dir", str(shared_data_dir), "--tokens", "50"]) == 0
+    assert "in a neutral carrier" in capsys.readouterr().out
