@@ -16,7 +16,7 @@ the ratio to scoring without explanations. The machines are shared, so read the 
 Usage::
 
     python benchmarks/explain.py                      # 5,000 posts, top 10, 5 repeats
-    python benchmarks/explain.py --posts 20000 --top 3 --repeat 3 --model models/default
+    python benchmarks/explain.py --posts 20000 --top 3 --repeat 3 --model models/mine
 """
 
 from __future__ import annotations

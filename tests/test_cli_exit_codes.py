@@ -47,7 +47,7 @@ CASES = [
     (["score", "MISSING"], 1, "No such file"),
     (["score", "TABLE"], 1, "pass --text-col naming the column"),  # the flag, not text_col=
     (["score", "POSTS", "-o", "EXISTING"], 1, "exists"),
-    (["train", "-o", "OUT"], 2, "give labelled files or --recipe default"),
+    (["train", "-o", "OUT"], 2, "give labelled files, --recipe default, or both"),
     (["train", "POSTS", "-o", "OUT", "--C", "-1"], 2, "argument --C"),
     (["evaluate", "POSTS", "--threshold", "7"], 2, "argument --threshold"),
     (["audit", "--tokens", "0"], 2, "argument --tokens"),
@@ -55,6 +55,10 @@ CASES = [
     (["audit", "--data-dir", "MISSING"], 1, "missing.txt"),
     (["serve", "--port", "0"], 2, "argument --port"),
     (["preprocess", "--no-such-flag"], 2, "unrecognized arguments"),
+    (["match", "index", "POSTS"], 2, "-o/--output"),
+    (["match", "query", "MISSING", "POSTS"], 1, "not a signatures directory"),
+    (["match", "query", "MISSING", "POSTS", "--match-threshold", "0"], 2, "--match-threshold"),
+    (["match", "index", "POSTS", "-o", "OUT", "--append", "--overwrite"], 2, "choose one"),
     (["no-such-command"], 2, "invalid choice"),
 ]
 

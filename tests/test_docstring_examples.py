@@ -16,6 +16,12 @@ MODULES = [
     "arabic_extremism_clf.io.readers",
     "arabic_extremism_clf.io.writers",
     "arabic_extremism_clf.cli._args",
+    "arabic_extremism_clf.calibration_metrics",
+    "arabic_extremism_clf.reports",
+    "arabic_extremism_clf.persistence.format",
+    "arabic_extremism_clf.matching.signatures",
+    "arabic_extremism_clf.matching.index",
+    "arabic_extremism_clf.matching.edits",
 ]
 
 

@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import pickle
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -16,7 +15,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-import arabic_extremism_clf.persistence as persistence
+import arabic_extremism_clf
+import arabic_extremism_clf.persistence.format as model_format
+import arabic_extremism_clf.persistence.paths as model_paths
 from arabic_extremism_clf import ModelFileError, __version__
 from arabic_extremism_clf.model import ExtremismClassifier
 from arabic_extremism_clf.persistence import (
@@ -344,7 +345,7 @@ def test_failed_save_leaves_nothing(tmp_path, binary_model, monkeypatch):
     def fail(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(persistence.np, "savez_compressed", fail)
+    monkeypatch.setattr(np, "savez_compressed", fail)
     with pytest.raises(OSError, match="disk full"):
         save_model(binary_model, tmp_path / "m")
     assert list(tmp_path.iterdir()) == []
@@ -354,7 +355,7 @@ def test_failed_overwrite_keeps_the_old_model(saved, monkeypatch):
     def fail(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(persistence.np, "savez_compressed", fail)
+    monkeypatch.setattr(np, "savez_compressed", fail)
     with pytest.raises(OSError, match="disk full"):
         save_model(_fit(3), saved, overwrite=True)
     monkeypatch.undo()
@@ -645,34 +646,33 @@ def test_loading_never_unpickles(saved, binary_model, monkeypatch):
 
 
 def test_load_without_argument_uses_default_path(saved, binary_model, monkeypatch):
-    monkeypatch.setattr(persistence, "default_model_path", lambda: saved)
+    monkeypatch.setattr(model_format, "default_model_path", lambda: saved)
     np.testing.assert_array_equal(
         load_model().predict_proba(PROBES), binary_model.predict_proba(PROBES)
     )
     assert read_manifest()["classes"] == ["sport", "weather"]
 
 
-def test_default_path_prefers_the_packaged_model(tmp_path, saved, monkeypatch):
-    packaged, repo = tmp_path / "pkg" / "default", tmp_path / "repo" / "default"
-    shutil.copytree(saved, repo)
-    monkeypatch.setattr(persistence, "_default_candidates", lambda: [packaged, repo])
-    assert default_model_path() == repo
-    shutil.copytree(saved, packaged)
-    assert default_model_path() == packaged
+def test_default_path_is_package_data():
+    """The shipped model is package data: data/default_model inside the package."""
+    package_dir = Path(arabic_extremism_clf.__file__).resolve().parent
+    assert default_model_path().resolve() == package_dir / "data" / "default_model"
+    assert read_manifest(default_model_path())["format"] == FORMAT
 
 
 def test_default_path_missing_explains_what_to_do(tmp_path, monkeypatch):
-    missing = [tmp_path / "a", tmp_path / "b"]
-    monkeypatch.setattr(persistence, "_default_candidates", lambda: missing)
+    monkeypatch.setattr(model_paths, "_packaged_model", lambda: tmp_path / "missing")
     with pytest.raises(ModelFileError, match=r"no default model found .*save_model"):
         default_model_path()
     with pytest.raises(ModelFileError, match="no default model found"):
         load_model()
 
 
-def test_default_candidates_point_at_package_then_repo():
-    candidates = persistence._default_candidates()
-    assert candidates[-1].parts[-2:] == ("models", "default")
-    assert candidates[-1].parent.parent == Path(persistence.__file__).resolve().parents[2]
-    if len(candidates) == 2:
-        assert candidates[0].parent.parent == Path(persistence.__file__).resolve().parent
+def test_default_path_refuses_a_package_not_on_a_file_system(tmp_path, monkeypatch):
+    archive = tmp_path / "site.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("arabic_extremism_clf/data/default_model/manifest.json", "{}")
+    zipped = zipfile.Path(archive, "arabic_extremism_clf/")
+    monkeypatch.setattr(model_paths.importlib.resources, "files", lambda package: zipped)
+    with pytest.raises(ModelFileError, match="not on a file system"):
+        default_model_path()

@@ -1,4 +1,4 @@
-"""Behaviour of the shipped default model (models/default), measured, not assumed.
+"""Behaviour of the shipped default model (package data), measured, not assumed.
 
 Without the shared corpora only the functional table and the examples run; with them
 (mandatory in CI) the held-out false-positive targets are checked, and the default
@@ -16,6 +16,7 @@ import pytest
 
 from arabic_extremism_clf import NOT_PROMOTIONAL, PROMOTIONAL, load_model, read_manifest
 from arabic_extremism_clf.functional import CASES
+from arabic_extremism_clf.persistence import default_model_path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "posts.txt"
@@ -36,9 +37,9 @@ def test_shipped_model_loads_with_its_labels_and_card(model, manifest):
     assert model.flagged_label == PROMOTIONAL
     assert 0.0 < model.threshold < 1.0
     assert manifest["training"]["recipe"]["name"] == "default-v2"
-    card = (ROOT / "models" / "default" / "README.md").read_text(encoding="utf-8")
+    card = (default_model_path() / "README.md").read_text(encoding="utf-8")
     assert "human review" in card
-    size = sum(f.stat().st_size for f in (ROOT / "models" / "default").iterdir())
+    size = sum(f.stat().st_size for f in default_model_path().iterdir())
     assert size <= 10 * 1024 * 1024, f"the shipped model is {size} bytes, over 10 MB"
 
 

@@ -16,6 +16,7 @@ from .errors import AeclfError, CorpusError, DataDirError, ModelFileError
 from .preprocess import normalize, preprocess, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .adapt import select_for_review, threshold_for_target, train_adapted
     from .scoring import score_batch, score_iter
     from .evaluate import evaluate, select_threshold
     from .model import Contribution, ExtremismClassifier, Prediction
@@ -36,6 +37,9 @@ _LAZY = {
     "train_default": "training",
     "score_iter": "scoring",
     "score_batch": "scoring",
+    "train_adapted": "adapt",
+    "select_for_review": "adapt",
+    "threshold_for_target": "adapt",
 }
 
 __all__ = [

@@ -8,6 +8,9 @@ JSON-serializable report dict that :func:`format_report` turns into a text table
 recall, and :func:`expected_calibration_error` / :func:`calibration_curve_table` measure
 how well probabilities match observed frequencies.
 
+The calibration measures live in :mod:`~arabic_extremism_clf.calibration_metrics` and the text
+rendering in :mod:`~arabic_extremism_clf.reports`; both are re-exported here.
+
 Everything here is pure computation: no file is read or written and nothing is printed.
 """
 
@@ -30,6 +33,16 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 from sklearn.utils.validation import check_is_fitted
+
+from .labels import check_threshold, label_indices
+from .calibration_metrics import (
+    _check_n_bins,
+    _check_probabilities,
+    _check_same_length,
+    calibration_curve_table,
+    expected_calibration_error,
+)
+from .reports import format_report
 
 __all__ = [
     "ThresholdChoice",
@@ -80,163 +93,6 @@ def _check_labels(labels: object, name: str = "labels") -> np.ndarray:
     if array.size == 0:
         raise ValueError(f"{name} is empty: need at least one labelled post to evaluate")
     return array
-
-
-def _check_probabilities(values: object, name: str, ndim: int) -> np.ndarray:
-    array = np.asarray(values, dtype=np.float64)
-    if array.ndim != ndim:
-        shape = "(n_posts,)" if ndim == 1 else "(n_posts, n_classes)"
-        raise ValueError(f"{name} must have shape {shape}, got an array of shape {array.shape}")
-    if not np.all(np.isfinite(array)) or np.any(array < 0.0) or np.any(array > 1.0):
-        raise ValueError(f"{name} must hold probabilities in [0, 1]; found values outside it")
-    return array
-
-
-def _check_binary(values: object, name: str) -> np.ndarray:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
-    if array.dtype != bool:
-        if not np.issubdtype(array.dtype, np.number) or not np.all(np.isin(array, (0, 1))):
-            raise ValueError(
-                f"{name} must hold booleans or 0/1, found values {np.unique(array)[:5].tolist()!r}"
-            )
-    return array.astype(bool)
-
-
-def _check_same_length(n: int, other: int, what: str) -> None:
-    if other != n:
-        raise ValueError(f"got {n} labels but {other} {what}; pass one per post")
-
-
-def _check_threshold(threshold: object) -> float:
-    if (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, numbers.Real)
-        or not 0.0 <= threshold <= 1.0
-    ):
-        raise ValueError(f"threshold must be a number in [0, 1], got {threshold!r}")
-    return float(threshold)
-
-
-def _check_n_bins(n_bins: object) -> int:
-    if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral) or n_bins < 1:
-        raise ValueError(f"n_bins must be an int >= 1, got {n_bins!r}")
-    return int(n_bins)
-
-
-# -- calibration ----------------------------------------------------------------------
-
-
-def _bin_ids(proba: np.ndarray, n_bins: int) -> np.ndarray:
-    # Bins are [i / n_bins, (i + 1) / n_bins) except the last, which includes 1. The inner
-    # edges are computed as the table reports them, so a value equal to an edge opens the
-    # bin above it (flooring proba * n_bins gets e.g. 0.29 * 100 wrong).
-    inner_edges = np.arange(1, n_bins) / n_bins
-    return np.searchsorted(inner_edges, proba, side="right")
-
-
-def calibration_curve_table(
-    y_true_is_label: Sequence[bool] | np.ndarray,
-    proba: Sequence[float] | np.ndarray,
-    n_bins: int = 10,
-) -> list[dict[str, Any]]:
-    """Per-bin counts, mean probability and observed frequency, for reliability plots.
-
-    Parameters
-    ----------
-    y_true_is_label : array-like of bool or 0/1, shape (n_posts,)
-        Whether the event the probability is about happened (e.g. "the post is
-        promotional", or "the predicted label is correct").
-    proba : array-like of float in [0, 1], shape (n_posts,)
-        The predicted probability of that event.
-    n_bins : int, default=10
-        Equal-width bins over [0, 1]; each is ``[lo, hi)`` except the last, ``[lo, 1]``.
-
-    Returns
-    -------
-    list of dict
-        One dict per bin, empty bins included, with keys ``lo``, ``hi``, ``count``,
-        ``mean_conf`` (mean of ``proba`` in the bin) and ``frac_pos`` (fraction of
-        true events in the bin); the last two are None for an empty bin.
-
-    Examples
-    --------
-    >>> table = calibration_curve_table([True, False, True, True], [0.9, 0.1, 0.8, 0.6], n_bins=2)
-    >>> [(b["count"], round(b["mean_conf"], 3), b["frac_pos"]) for b in table]
-    [(1, 0.1, 0.0), (3, 0.767, 1.0)]
-    """
-    n_bins = _check_n_bins(n_bins)
-    truth = _check_binary(y_true_is_label, "y_true_is_label")
-    proba = _check_probabilities(proba, "proba", ndim=1)
-    _check_same_length(len(truth), len(proba), "probabilities")
-    ids = _bin_ids(proba, n_bins)
-    counts = np.bincount(ids, minlength=n_bins)
-    conf_sums = np.bincount(ids, weights=proba, minlength=n_bins)
-    pos_sums = np.bincount(ids, weights=truth.astype(np.float64), minlength=n_bins)
-    table = []
-    for i in range(n_bins):
-        count = int(counts[i])
-        table.append(
-            {
-                "lo": i / n_bins,
-                "hi": (i + 1) / n_bins,
-                "count": count,
-                "mean_conf": float(conf_sums[i] / count) if count else None,
-                "frac_pos": float(pos_sums[i] / count) if count else None,
-            }
-        )
-    return table
-
-
-def expected_calibration_error(
-    y_true_is_label: Sequence[bool] | np.ndarray,
-    proba: Sequence[float] | np.ndarray,
-    n_bins: int = 10,
-) -> float:
-    """Expected calibration error: the mean gap between probability and frequency.
-
-    The posts are put in ``n_bins`` equal-width probability bins (see
-    :func:`calibration_curve_table`); the ECE is the sum over bins of
-    ``count / n * |frac_pos - mean_conf|``.
-
-    Parameters
-    ----------
-    y_true_is_label : array-like of bool or 0/1, shape (n_posts,)
-        Whether the event happened.
-    proba : array-like of float in [0, 1], shape (n_posts,)
-        The predicted probability of the event.
-    n_bins : int, default=10
-
-    Returns
-    -------
-    float
-        In [0, 1]; 0 means perfectly calibrated at the resolution of the bins.
-
-    Examples
-    --------
-    Always 90% sure, right half the time:
-
-    >>> round(expected_calibration_error([1, 0, 1, 0], [0.9, 0.9, 0.9, 0.9]), 6)
-    0.4
-    """
-    table = calibration_curve_table(y_true_is_label, proba, n_bins)
-    n = sum(b["count"] for b in table)
-    return float(
-        sum(b["count"] / n * abs(b["frac_pos"] - b["mean_conf"]) for b in table if b["count"])
-    )
-
-
-# -- predictions ----------------------------------------------------------------------
-
-
-def _predict_indices(proba: np.ndarray, flagged: int | None, threshold: float) -> np.ndarray:
-    """Same rule as ``ExtremismClassifier.labels_from_proba``, as column indices."""
-    if flagged is None:
-        return np.argmax(proba, axis=1)
-    others = proba.copy()
-    others[:, flagged] = -1.0
-    return np.where(proba[:, flagged] >= threshold, flagged, np.argmax(others, axis=1))
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -374,7 +230,7 @@ def evaluate_predictions(
             f"flagged_label {flagged_label!r} is not among the classes {class_list!r}; "
             "pass one of them, or None to evaluate argmax predictions"
         )
-    threshold = _check_threshold(threshold)
+    threshold = check_threshold(threshold)
     n_bins = _check_n_bins(n_bins)
     source_array = None
     if sources is not None:
@@ -386,11 +242,14 @@ def evaluate_predictions(
     flagged = None if flagged_label is None else class_list.index(str(flagged_label))
     flagged_label = None if flagged is None else class_list[flagged]
     class_array = np.asarray(class_list, dtype=object)
-    pred_idx = _predict_indices(proba, flagged, threshold)
+    pred_idx = label_indices(proba, flagged, threshold)
     pred = class_array[pred_idx]
     logger.debug(
         "evaluating %d posts over classes %s (flagged %r, threshold %s)",
-        len(truth), class_list, flagged_label, threshold,
+        len(truth),
+        class_list,
+        flagged_label,
+        threshold,
     )
 
     precision, recall, f1, support = precision_recall_fscore_support(
@@ -613,92 +472,3 @@ def select_threshold(
     )
     logger.debug("selected %s", choice)
     return choice
-
-
-# -- text report ----------------------------------------------------------------------
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = []
-    for row in [header, *rows]:
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
-        lines.append("  ".join(cells).rstrip())
-    return lines
-
-
-def format_report(report: dict[str, Any]) -> str:
-    """A human-readable text version of a report from :func:`evaluate`.
-
-    Parameters
-    ----------
-    report : dict
-        As returned by :func:`evaluate` or :func:`evaluate_predictions`.
-
-    Returns
-    -------
-    str
-        Several aligned tables, numbers to three decimals, ``-`` where undefined.
-
-    Examples
-    --------
-    >>> proba = np.array([[0.2, 0.8], [0.7, 0.3], [0.4, 0.6]])
-    >>> report = evaluate_predictions(["spam", "ham", "ham"], proba, ["ham", "spam"],
-    ...                               flagged_label="spam")
-    >>> "macro F1     0.667" in format_report(report)
-    True
-    """
-    calibration = report["calibration"]
-    lines = [
-        f"posts        {report['n']}",
-        f"flagged      {_fmt(report['flagged_label'])} (threshold {_fmt(report['threshold'])})",
-        f"accuracy     {_fmt(report['accuracy'])}",
-        f"macro F1     {_fmt(report['macro_f1'])}",
-        f"ROC AUC      {_fmt(report['roc_auc'])}",
-        f"PR AUC       {_fmt(report['pr_auc'])}",
-    ]
-    if report.get("auc_note"):
-        lines.append(f"             ({report['auc_note']})")
-    lines.append(f"ECE          {_fmt(calibration['ece'])} (confidence of the predicted label)")
-    if calibration.get("flagged_ece") is not None:
-        lines.append(f"flagged ECE  {_fmt(calibration['flagged_ece'])}")
-    lines.append("")
-    rows = [
-        [label, _fmt(m["precision"]), _fmt(m["recall"]), _fmt(m["f1"]), _fmt(m["support"])]
-        for label, m in report["per_label"].items()
-    ]
-    lines += _table(["label", "precision", "recall", "f1", "support"], rows)
-    lines.append("")
-    cm = report["confusion_matrix"]
-    lines.append("confusion matrix (rows true, columns predicted)")
-    lines += _table(
-        ["", *cm["labels"]],
-        [[label, *(str(v) for v in row)] for label, row in zip(cm["labels"], cm["matrix"])],
-    )
-    by_source = report.get("by_source")
-    if by_source:
-        lines.append("")
-        header = ["source", "n", "accuracy", "positives", "flagged", "flag rate", "recall", "FPR"]
-        rows = [
-            [
-                name,
-                _fmt(s["n"]),
-                _fmt(s["accuracy"]),
-                _fmt(s["positives"]),
-                _fmt(s["flagged"]),
-                _fmt(s["flag_rate"]),
-                _fmt(s["recall"]),
-                _fmt(s["false_positive_rate"]),
-            ]
-            for name, s in by_source.items()
-        ]
-        lines += _table(header, rows)
-    return "\n".join(lines) + "\n"

@@ -277,7 +277,8 @@ def train_default(
     on_fold : callable or None
     choose_threshold : bool, default=True
     training_set : TrainingSet or None
-        Default: :func:`default_training_set` of ``data_dir``.
+        Train on this set instead of building the recipe's from ``data_dir`` (e.g. the
+        recipe plus a user's rows, :func:`~arabic_extremism_clf.adapt.train_adapted`).
 
     Returns
     -------

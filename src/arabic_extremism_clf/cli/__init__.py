@@ -23,7 +23,10 @@ from ._args import UsageError, flag_names
 __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``aeclf --help`` lists them.
-SUBCOMMANDS = ("score", "train", "evaluate", "audit", "serve", "preprocess")
+SUBCOMMANDS = (
+    "score", "train", "sample", "threshold", "evaluate", "audit", "serve", "preprocess",
+    "match",
+)
 
 log = logging.getLogger("arabic_extremism_clf")
 

@@ -23,8 +23,9 @@ from typing import IO, Any
 
 from .. import io as aeclf_io
 from ..io import Record, ResumePoint
-from ._args import UsageError, n_jobs, positive_int, probability
 from ..scoring.files import DEFAULT_BATCH_SIZE, Summary, score_batches
+from ._args import UsageError, n_jobs, positive_int, probability
+from .match import add_match_threshold, add_matches, load_known
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--only-flagged",
         action="store_true",
-        help="write only the rows with the flagged label (error rows are written too)",
+        help="write only the rows with the flagged label (error rows, and with --known "
+        "the rows that match a known post, are written too)",
     )
     parser.add_argument(
         "--explain",
@@ -112,6 +114,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="K",
         help="with --explain: n-grams per row, largest absolute weight first (default: 10)",
     )
+    parser.add_argument(
+        "--known",
+        metavar="SIGS",
+        help="signatures of known posts (aeclf match index): every row gets 'match', null "
+        'or {"id", "similarity"} of the best known post (CSV: a JSON column)',
+    )
+    add_match_threshold(parser, "the one recorded in SIGS; needs --known")
     parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 if any row had an error"
     )
@@ -276,6 +285,7 @@ def run(args: argparse.Namespace) -> int:
     if args.top is not None and not args.explain:
         raise UsageError("--top sets the size of explanations: it needs --explain")
     top = 10 if args.top is None else args.top
+    known = load_known(args)
     model = load_model(args.model)
     classes = [str(c) for c in model.classes_]
     flagged_label = model.flagged_label if model.flagged_label in classes else None
@@ -286,8 +296,13 @@ def run(args: argparse.Namespace) -> int:
         )
     fmt = _output_format(args)
     with_file = len(args.inputs) > 1
+    extra = ["match"] if known is not None else []
     columns = aeclf_io.output_columns(
-        classes, with_id=args.id_col is not None, with_file=with_file, explain=args.explain
+        classes,
+        with_id=args.id_col is not None,
+        with_file=with_file,
+        explain=args.explain,
+        extra=extra,
     )
     point = _resume(args, fmt, columns)
     summary = Summary(flagged_label=flagged_label)
@@ -307,6 +322,7 @@ def run(args: argparse.Namespace) -> int:
                     with_id=args.id_col is not None,
                     with_file=with_file,
                     explain=args.explain,
+                    extra=extra,
                 )
                 if point is None or not point.header:
                     writer.header()
@@ -314,7 +330,8 @@ def run(args: argparse.Namespace) -> int:
                 writer = aeclf_io.JsonlWriter(stream)
             bar = stack.enter_context(_progress(args))
             _score_inputs(
-                args, model, writer, stream, summary, point, with_file, flagged_label, bar, top
+                args, model, writer, stream, summary, point, with_file, flagged_label, bar, top,
+                known,
             )
     except BrokenPipeError:
         # The reader of stdout went away (e.g. `| head`): stop quietly.
@@ -358,8 +375,12 @@ def _score_inputs(
     flagged_label: str | None,
     bar: Any,
     top: int,
+    known: Any = None,
 ) -> None:
-    """Score every input in turn (after the resume point) and write the rows."""
+    """Score every input in turn (after the resume point) and write the rows.
+
+    ``known``: ``(index, threshold)`` of ``--known``; every row then gets ``match``.
+    """
     batches = score_batches(
         _records(args, summary, point, with_file),
         model,
@@ -372,10 +393,12 @@ def _score_inputs(
     only = flagged_label if args.only_flagged else None
     for batch in batches:
         rows = list(batch.rows())
+        if known is not None:
+            add_matches(rows, batch.records, *known)
         for row in rows:
             summary.add(row)
         if only is not None:
-            rows = [row for row in rows if row.get("label", only) == only]
+            rows = [row for row in rows if row.get("label", only) == only or row.get("match")]
         summary.written += writer.write(rows)
         stream.flush()  # output appears as it goes
         bar.update(len(batch.records))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._args import port, positive_int
-
 # Only the constants: the server module imports FastAPI and the model lazily.
 from ..scoring.http import (
     DEFAULT_MAX_BATCH,
@@ -15,6 +13,8 @@ from ..scoring.http import (
     DEFAULT_MAX_TEXT_CHARS,
     DEFAULT_MAX_TOP,
 )
+from ._args import UsageError, port, positive_int
+from .match import add_match_threshold
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -54,6 +54,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         f"(default: {DEFAULT_MAX_CONCURRENT_BATCHES})",
     )
     parser.add_argument(
+        "--known", metavar="SIGS",
+        help="signatures of known posts (aeclf match index): every result gets 'match'",
+    )
+    add_match_threshold(parser, "the one recorded in SIGS; needs --known")
+    parser.add_argument(
         "--workers", type=positive_int, default=1,
         help="server processes, each with its own copy of the model (default: 1)",
     )
@@ -72,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the subcommand: serve until SIGTERM (exit 0) or Ctrl+C (exit 130)."""
     from ..scoring.http import serve
 
+    if args.match_threshold is not None and args.known is None:
+        raise UsageError("--match-threshold sets the threshold of --known: it needs --known")
     try:
         serve(
             args.model,
@@ -85,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             log_level=args.log_level,
             access_log=args.access_log,
+            known=args.known,
+            match_threshold=args.match_threshold,
         )
     except ImportError as exc:
         print(f"aeclf serve: error: {exc}", file=sys.stderr)

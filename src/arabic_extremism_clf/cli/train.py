@@ -23,11 +23,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Train a model, report grouped cross-validated figures while training, "
         "and save it (a directory with a JSON manifest, numeric arrays and a model card).",
     )
-    parser.add_argument("files", nargs="*", help="labelled CSV, TSV or JSONL files")
+    parser.add_argument(
+        "files", nargs="*",
+        help="labelled CSV, TSV or JSONL files (with --recipe default: rows added to the recipe)",
+    )
     parser.add_argument(
         "--recipe",
         choices=["default"],
-        help="train on the shared public corpora with the default recipe (needs --data-dir)",
+        help="train on the shared public corpora with the default recipe (needs --data-dir); "
+        "with FILEs, the recipe plus their rows",
+    )
+    parser.add_argument(
+        "--weight", type=float,
+        help="--recipe default with FILEs: sample weight of each of their rows (default: "
+        "arabic_extremism_clf.adapt.DEFAULT_USER_WEIGHT; an Alfifi positive weighs 1)",
     )
     parser.add_argument("--data-dir", help="shared data directory (default: $AECLF_DATA_DIR)")
     parser.add_argument("-o", "--output", required=True, help="model directory to write")
@@ -35,7 +44,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--text-col", default="text", help="text column/field (default: text)")
     parser.add_argument("--label-col", default="label", help="label column/field (default: label)")
     parser.add_argument("--format", choices=["csv", "tsv", "jsonl"], help="input format")
-    parser.add_argument("--cv", type=int, default=5, help="cross-validation folds, 0 to skip")
+    parser.add_argument(
+        "--cv", type=int,
+        help="cross-validation folds, 0 to skip (default: 5; with --recipe default and FILEs: "
+        "0, the model is fitted once and keeps the shipped model's threshold)",
+    )
     parser.add_argument(
         "--flagged-label",
         help="label the threshold applies to (default: 'promotional' when the data has that "
@@ -75,15 +88,32 @@ def run(args: argparse.Namespace) -> int:
     """Run the subcommand."""
     from ..training import train_default, train_files
 
-    if bool(args.files) == bool(args.recipe):
-        print("aeclf train: error: give labelled files or --recipe default (not both)", file=sys.stderr)
+    if not args.files and not args.recipe:
+        print("aeclf train: error: give labelled files, --recipe default, or both", file=sys.stderr)
+        return 2
+    if args.weight is not None and not (args.files and args.recipe):
+        print("aeclf train: error: --weight needs --recipe default and FILEs", file=sys.stderr)
+        return 2
+    if args.weight is not None and not args.weight > 0:
+        print(f"aeclf train: error: --weight must be positive, got {args.weight:g}", file=sys.stderr)
         return 2
     check_model_target(args.output, args.overwrite)  # before minutes of training
     progress = _fold_logger()
-    if args.recipe:
+    if args.recipe and args.files:
+        from ..adapt import DEFAULT_USER_WEIGHT, train_adapted
+
+        estimator = _estimator(args, {PROMOTIONAL})
+        result = train_adapted(
+            args.files, data_dir=args.data_dir, estimator=estimator,
+            weight=DEFAULT_USER_WEIGHT if args.weight is None else args.weight,
+            cv=0 if args.cv is None else args.cv, threshold=args.threshold,
+            text_col=args.text_col, label_col=args.label_col, format=args.format,
+            on_fold=progress,
+        )
+    elif args.recipe:
         estimator = _estimator(args, {PROMOTIONAL})
         result = train_default(
-            estimator, data_dir=args.data_dir, cv=args.cv, on_fold=progress,
+            estimator, data_dir=args.data_dir, cv=5 if args.cv is None else args.cv, on_fold=progress,
             choose_threshold=args.threshold is None,
         )
     else:
@@ -105,7 +135,9 @@ def run(args: argparse.Namespace) -> int:
             )
             return 1
         estimator = _estimator(args, set(corpus.labels))
-        result = train_files(estimator, corpus, args.files, cv=args.cv, on_fold=progress)
+        result = train_files(
+            estimator, corpus, args.files, cv=5 if args.cv is None else args.cv, on_fold=progress
+        )
     path = result.save(args.output, overwrite=args.overwrite)
     if args.json:
         print(json.dumps(result.metrics, ensure_ascii=False, indent=2))

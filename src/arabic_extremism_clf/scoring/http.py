@@ -181,6 +181,10 @@ def _response_models() -> tuple[type, type]:
         label: str = Field(description="The label the weights refer to.")
         ngrams: list[Ngram]
 
+    class Match(BaseModel):
+        id: str | int = Field(description="The id of the known post.")
+        similarity: float = Field(description="Estimated Jaccard similarity of the shingles.")
+
     class Result(BaseModel):
         id: str | int | None = Field(description="The matching item of ids, else null.")
         label: str
@@ -188,6 +192,11 @@ def _response_models() -> tuple[type, type]:
         scores: dict[str, float] = Field(description="The calibrated probability of every label.")
         explanation: Explanation | None = Field(
             default=None, description='Present with "explain": true.'
+        )
+        match: Match | None = Field(
+            default=None,
+            description="With a server started with --known: the best known post at or "
+            "above the match threshold, else null.",
         )
 
     class ModelInfo(BaseModel):
@@ -207,6 +216,19 @@ def _response_models() -> tuple[type, type]:
     return ClassifyResponse, Health
 
 
+def _load_known(known: Any, match_threshold: float | None) -> tuple[Any, float] | None:
+    """``(index, threshold)`` of the known posts' signatures, or None."""
+    if known is None:
+        if match_threshold is not None:
+            raise ValueError("match_threshold= needs known= (a signatures directory)")
+        return None
+    from ..matching import load_index
+
+    index, manifest = load_index(known)
+    index.build()
+    return index, manifest["threshold"] if match_threshold is None else match_threshold
+
+
 def _model_id(manifest: Mapping[str, Any]) -> str:
     canonical = json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(canonical).hexdigest()[:16]
@@ -220,6 +242,8 @@ def create_app(
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
     max_top: int = DEFAULT_MAX_TOP,
     max_concurrent_batches: int = DEFAULT_MAX_CONCURRENT_BATCHES,
+    known: str | os.PathLike[str] | None = None,
+    match_threshold: float | None = None,
 ) -> "FastAPI":
     """The FastAPI application serving one saved model.
 
@@ -240,6 +264,11 @@ def create_app(
         Largest ``top`` (n-grams per explanation).
     max_concurrent_batches : int, default=4
         Batches scored at the same time, each in a worker thread.
+    known : str, path-like or None
+        A signatures directory (:func:`~arabic_extremism_clf.matching.save_index`):
+        every result then gets ``match``.
+    match_threshold : float or None
+        The match threshold (default: the one recorded in ``known``).
 
     Returns
     -------
@@ -257,7 +286,7 @@ def create_app(
     Examples
     --------
     >>> from fastapi.testclient import TestClient  # doctest: +SKIP
-    >>> with TestClient(create_app("models/default")) as client:  # doctest: +SKIP
+    >>> with TestClient(create_app("models/mine")) as client:  # doctest: +SKIP
     ...     client.post("/classify", json={"texts": ["..."]}).json()["results"][0]["label"]
     """
     _require_serve_extra()
@@ -283,6 +312,7 @@ def create_app(
 
     manifest = read_manifest(model_path)
     model = resolve_model(model_path)
+    matcher = _load_known(known, match_threshold)
     public_manifest = {k: v for k, v in manifest.items() if k not in _HIDDEN_MANIFEST_KEYS}
     library = manifest.get("library") if isinstance(manifest.get("library"), dict) else {}
     model_info = {
@@ -359,6 +389,11 @@ def create_app(
         )
         ids = request.ids if request.ids is not None else [None] * len(scores)
         results = [{"id": item_id, **row} for item_id, row in zip(ids, scores)]
+        if matcher is not None:
+            from ..matching import match_rows
+
+            for result, match in zip(results, match_rows(matcher[0], request.texts, matcher[1])):
+                result["match"] = match
         return {"results": results, "model": {**model_info, "threshold": threshold}}
 
     @app.post(
@@ -414,6 +449,8 @@ def serve(
     workers: int = 1,
     log_level: str = "info",
     access_log: bool = True,
+    known: str | os.PathLike[str] | None = None,
+    match_threshold: float | None = None,
 ) -> None:
     """Run the service with uvicorn until SIGINT or SIGTERM.
 
@@ -438,6 +475,8 @@ def serve(
         uvicorn's log level.
     access_log : bool, default=True
         Log one line per request.
+    known, match_threshold
+        See :func:`create_app`.
 
     Raises
     ------
@@ -464,6 +503,8 @@ def serve(
         "max_text_chars": max_text_chars,
         "max_top": max_top,
         "max_concurrent_batches": max_concurrent_batches,
+        "known": None if known is None else os.fspath(known),
+        "match_threshold": match_threshold,
     }
     common = {"host": host, "port": port, "log_level": log_level, "access_log": access_log}
     if workers == 1:
@@ -473,6 +514,7 @@ def serve(
         from ..persistence import read_manifest
 
         read_manifest(model_path)  # fail here, not in every worker
+        _load_known(known, match_threshold)
         path = None if model_path is None else os.fspath(model_path)
         os.environ[_OPTIONS_ENV] = json.dumps({"model_path": path, **options})
         target = f"{__name__}:{_app_from_environment.__name__}"

@@ -1,0 +1,532 @@
+"""The model-directory format: its definition, reading, checking and the old-format readers.
+
+A saved model is a directory::
+
+    manifest.json    format name and version, library and dependency versions, the
+                     estimator's parameters, labels, threshold, training-data
+                     fingerprints, evaluation figures, and the sha256 of every data file
+    arrays.npz       the numbers: IDF weights, coefficients, intercepts and calibration
+                     (numpy ``savez_compressed``; read with ``allow_pickle=False``)
+    vocab.json.gz    the n-gram vocabularies, ``{"word": [...], "char": [...]}``, terms
+                     in feature-index order (gzip-compressed JSON)
+    README.md        the model card, generated from the manifest (regenerate it with
+                     :func:`~arabic_extremism_clf.persistence.write_model_card`)
+
+Loading never unpickles and never executes anything from the files: it checks the
+hashes, reads JSON and plain numeric arrays, validates every shape, and sets the fitted
+attributes of a fresh :class:`~arabic_extremism_clf.model.ExtremismClassifier` and
+:class:`~arabic_extremism_clf.features.PostVectorizer`; no other class is constructed.
+Because only numbers, strings and hyperparameters are stored (no scikit-learn object),
+a model saved under one scikit-learn version loads under another.
+
+The directory layout is identified by :data:`FORMAT` and numbered by
+:data:`FORMAT_VERSION`. A reader for every past format number stays in this module,
+so old models keep loading after the format changes. Writing is in
+:mod:`~arabic_extremism_clf.persistence.save`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import logging
+import os
+import zipfile
+import zlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._version import __version__
+from ..corpus import CORPUS_SOURCES
+from ..errors import ModelFileError
+from ..features import PostVectorizer
+from ..model import ExtremismClassifier
+from .paths import default_model_path
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MANIFEST_FILE",
+    "ARRAYS_FILE",
+    "VOCAB_FILE",
+    "CARD_FILE",
+    "load_model",
+    "read_manifest",
+    "file_fingerprint",
+    "check_model_target",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The value of the manifest's ``"format"`` key: marks a directory as one of our models.
+FORMAT = "arabic_extremism_clf.model"
+#: The newest format number this version writes and reads.
+FORMAT_VERSION = 1
+
+MANIFEST_FILE = "manifest.json"
+ARRAYS_FILE = "arrays.npz"
+VOCAB_FILE = "vocab.json.gz"
+CARD_FILE = "README.md"
+
+#: Arrays always present in ``arrays.npz``.
+_REQUIRED_ARRAYS = ("word_idf", "char_idf", "coef", "intercept")
+#: Arrays present only when the model has a sigmoid calibration.
+_CALIBRATION_ARRAYS = ("calibration_coef", "calibration_intercept")
+
+
+# --- fingerprints ------------------------------------------------------------------
+
+
+def file_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Name, sha256 and size of a file, to record which data a model was trained on.
+
+    When the file sits directly in one of the shared corpus folders
+    (:data:`~arabic_extremism_clf.corpus.CORPUS_SOURCES`, e.g. ``osact2020/``), the
+    fingerprint also names that folder, so the model card can state the corpus' source and
+    licence. No other directory name is recorded: a user's paths stay out of the manifest.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    dict
+        ``{"path": <file name, no directories>, "sha256": <hex>, "bytes": <int>}``, plus
+        ``"corpus": <folder name>`` for a file of a shared corpus folder. Fingerprints
+        written before ``"corpus"`` existed simply lack it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "posts.tsv"
+    >>> _ = p.write_bytes(b"abc")
+    >>> file_fingerprint(p)["sha256"][:12], file_fingerprint(p)["bytes"]
+    ('ba7816bf8f01', 3)
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "hatecheck-ar" / "cases.csv"
+    >>> p.parent.mkdir()
+    >>> _ = p.write_bytes(b"abc")
+    >>> file_fingerprint(p)["corpus"]
+    'hatecheck-ar'
+    """
+    path = Path(path)
+    fingerprint: dict[str, Any] = {
+        "path": path.name,
+        "sha256": _sha256(path),
+        "bytes": path.stat().st_size,
+    }
+    if path.parent.name in CORPUS_SOURCES:
+        fingerprint["corpus"] = path.parent.name
+    return fingerprint
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+# --- the target directory (shared with save and card) ------------------------------
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    with path.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _is_saved_model(directory: Path) -> bool:
+    try:
+        manifest = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == FORMAT
+
+
+def check_model_target(target: str | os.PathLike[str], overwrite: bool = False) -> None:
+    """Refuse a path that :func:`~arabic_extremism_clf.persistence.save_model` would refuse.
+
+    Call it before any work is done (e.g. before minutes of training).
+
+    Parameters
+    ----------
+    target : str or os.PathLike
+        The model directory to write.
+    overwrite : bool, default=False
+
+    Raises
+    ------
+    FileExistsError
+        If ``target`` is a file or symlink, a non-empty directory without
+        ``overwrite``, or a non-empty directory that is not a saved model.
+    """
+    target = Path(target)
+    if not target.exists() and not target.is_symlink():
+        return
+    if not target.is_dir() or target.is_symlink():
+        raise FileExistsError(
+            f"{target} exists and is a file or a symlink, not a directory; choose another path"
+        )
+    if not any(target.iterdir()):
+        return
+    if not overwrite:
+        raise FileExistsError(
+            f"{target} exists and is not empty; pass overwrite=True (aeclf train: --overwrite) "
+            "to replace a saved model, or choose another path"
+        )
+    if not _is_saved_model(target):
+        raise FileExistsError(
+            f"{target} is a non-empty directory without a {MANIFEST_FILE} of an "
+            "arabic_extremism_clf model; refusing to replace it even with overwrite=True"
+        )
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def _model_dir(path: str | os.PathLike[str] | None) -> Path:
+    directory = default_model_path() if path is None else Path(path)
+    if not directory.exists():
+        raise ModelFileError(f"{directory}: no such model directory")
+    if not directory.is_dir():
+        raise ModelFileError(
+            f"{directory}: expected a model directory (with {MANIFEST_FILE}), found a file"
+        )
+    return directory
+
+
+def read_manifest(path: str | os.PathLike[str] | None = None) -> dict:
+    """The manifest of a saved model, after checking it is one of ours and readable.
+
+    Parameters
+    ----------
+    path : str, path-like or None
+        The model directory; ``None`` for the default model (:func:`default_model_path`).
+
+    Returns
+    -------
+    dict
+        The parsed ``manifest.json``.
+
+    Raises
+    ------
+    ModelFileError
+        If the directory or manifest is missing, the manifest is not JSON, is not an
+        arabic_extremism_clf manifest, or has a format version this library cannot read.
+    """
+    directory = _model_dir(path)
+    manifest_path = directory / MANIFEST_FILE
+    try:
+        raw = manifest_path.read_bytes()
+    except FileNotFoundError:
+        raise ModelFileError(
+            f"{manifest_path}: missing; {directory} is not a saved model directory"
+        ) from None
+    except OSError as exc:
+        raise ModelFileError(f"{manifest_path}: cannot be read: {exc}") from exc
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelFileError(f"{manifest_path}: corrupt, not valid UTF-8 JSON: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else type(manifest).__name__
+        raise ModelFileError(
+            f'{manifest_path}: not an arabic_extremism_clf model (expected "format": '
+            f"{FORMAT!r}, found {found!r}); was this directory written by another tool?"
+        )
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ModelFileError(
+            f"{manifest_path}: format_version must be a positive integer, found {version!r}"
+        )
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{manifest_path}: model format {version} is newer than the newest this version "
+            f"of arabic_extremism_clf ({__version__}) reads ({FORMAT_VERSION}); upgrade the "
+            "library: pip install --upgrade arabic-extremism-clf"
+        )
+    if version not in _LOADERS:
+        raise ModelFileError(f"{manifest_path}: unknown model format version {version}")
+    return manifest
+
+
+def load_model(path: str | os.PathLike[str] | None = None) -> ExtremismClassifier:
+    """Load a model saved by :func:`~.save.save_model`, without unpickling anything.
+
+    Only JSON, gzip and numeric ``.npy`` arrays (``allow_pickle=False``) are read, and the
+    only objects built are an :class:`ExtremismClassifier` and its
+    :class:`PostVectorizer`. Since the files hold numbers and hyperparameters rather than
+    scikit-learn objects, a model saved under one scikit-learn version loads and gives the
+    same scores under another.
+
+    Parameters
+    ----------
+    path : str, path-like or None
+        The model directory; ``None`` for the default model (:func:`default_model_path`).
+
+    Returns
+    -------
+    ExtremismClassifier
+        Fitted, ready for ``predict_proba`` and ``classify``.
+
+    Raises
+    ------
+    ModelFileError
+        If the model is missing, corrupt, truncated, tampered with (a sha256 that does not
+        match the manifest), foreign, of a newer format, or inconsistent.
+    """
+    directory = _model_dir(path)
+    manifest = read_manifest(directory)
+    model = _LOADERS[manifest["format_version"]](directory, manifest)
+    logger.info("loaded model from %s", directory)
+    return model
+
+
+# --- format 1 ------------------------------------------------------------------------
+
+
+def _field(manifest: Mapping[str, Any], key: str, kind: type, where: Path) -> Any:
+    if key not in manifest:
+        raise ModelFileError(f"{where}: the manifest lacks {key!r}")
+    value = manifest[key]
+    if not isinstance(value, kind):
+        raise ModelFileError(
+            f"{where}: {key!r} should be a {kind.__name__}, found {type(value).__name__}"
+        )
+    return value
+
+
+def _verified_bytes(directory: Path, name: str, files: Mapping[str, Any]) -> bytes:
+    path = directory / name
+    entry = files.get(name)
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("sha256"), str):
+        raise ModelFileError(f"{directory / MANIFEST_FILE}: no sha256 recorded for {name}")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: missing from the model directory") from None
+    except OSError as exc:
+        raise ModelFileError(f"{path}: cannot be read: {exc}") from exc
+    expected_size = entry.get("bytes")
+    if isinstance(expected_size, int) and len(data) != expected_size:
+        raise ModelFileError(
+            f"{path}: {len(data)} bytes but the manifest records {expected_size}: the file "
+            "is truncated or was replaced; restore the model directory"
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != entry["sha256"]:
+        raise ModelFileError(
+            f"{path}: sha256 {digest} does not match the manifest ({entry['sha256']}): the "
+            "file is corrupt or was tampered with; restore the model directory"
+        )
+    return data
+
+
+def _read_arrays(path: Path, data: bytes) -> dict[str, np.ndarray]:
+    if not data.startswith(b"PK\x03\x04"):
+        raise ModelFileError(f"{path}: corrupt, not an npz (zip) archive")
+    arrays = {}
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            for key in npz.files:
+                try:
+                    arrays[key] = npz[key]
+                except ValueError as exc:
+                    if "pickle" in str(exc).lower() or "object arrays" in str(exc).lower():
+                        raise ModelFileError(
+                            f"{path}: the array {key!r} is an object array, which could only "
+                            "be read by unpickling; refusing to load it"
+                        ) from exc
+                    raise
+    except ModelFileError:
+        raise
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
+        raise ModelFileError(f"{path}: corrupt or truncated npz archive: {exc}") from exc
+    return arrays
+
+
+def _read_vocab(path: Path, data: bytes) -> tuple[list[str], list[str]]:
+    try:
+        vocab = json.loads(gzip.decompress(data).decode("utf-8"))
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError) as exc:
+        raise ModelFileError(f"{path}: corrupt, not gzip-compressed UTF-8 JSON: {exc}") from exc
+    if not isinstance(vocab, dict):
+        raise ModelFileError(f"{path}: expected a JSON object with 'word' and 'char' lists")
+    out = []
+    for kind in ("word", "char"):
+        terms = vocab.get(kind)
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise ModelFileError(f"{path}: {kind!r} must be a list of strings")
+        if len(set(terms)) != len(terms):
+            raise ModelFileError(
+                f"{path}: the {kind} vocabulary repeats terms, so its indices are not a "
+                "permutation of 0..n-1"
+            )
+        out.append(terms)
+    return out[0], out[1]
+
+
+def _check_array(
+    path: Path, arrays: Mapping[str, np.ndarray], name: str, shape: tuple[int, ...]
+) -> np.ndarray:
+    if name not in arrays:
+        raise ModelFileError(f"{path}: the array {name!r} is missing")
+    array = arrays[name]
+    if array.dtype != np.float64:
+        raise ModelFileError(f"{path}: {name!r} has dtype {array.dtype}, expected float64")
+    if array.shape != shape:
+        raise ModelFileError(
+            f"{path}: {name!r} has shape {array.shape}, expected {shape} from the "
+            "vocabulary and labels; the model files do not belong together"
+        )
+    if not np.all(np.isfinite(array)):
+        raise ModelFileError(f"{path}: {name!r} contains NaN or infinite values")
+    return array
+
+
+def _restore_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters as read from JSON, with the top-level lists turned back into tuples.
+
+    Every sequence-valued hyperparameter of our estimators (the n-gram ranges) is a
+    tuple, and JSON has only lists.
+    """
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+
+
+def _build_params(cls: type, params: Any, manifest_path: Path, what: str) -> dict[str, Any]:
+    if not isinstance(params, dict):
+        raise ModelFileError(f"{manifest_path}: {what} parameters must be a JSON object")
+    known = set(cls().get_params(deep=False))
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise ModelFileError(
+            f"{manifest_path}: {what} parameters {unknown} are unknown to this version of "
+            f"{cls.__name__}; upgrade arabic_extremism_clf"
+        )
+    params = _restore_params(params)
+    for key in ("word_ngram_range", "char_ngram_range"):
+        value = params.get(key, (1, 2))
+        if key == "char_ngram_range" and value is None:
+            continue
+        if not (
+            isinstance(value, tuple)
+            and len(value) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in value)
+            and 1 <= value[0] <= value[1]
+        ):
+            raise ModelFileError(
+                f"{manifest_path}: {what} parameter {key} must be two ints 1 <= lo <= hi, "
+                f"found {value!r}"
+            )
+    return params
+
+
+def _load_v1(directory: Path, manifest: dict) -> ExtremismClassifier:
+    """Format 1: manifest.json + arrays.npz + vocab.json.gz (+ README.md, not read)."""
+    manifest_path = directory / MANIFEST_FILE
+    arrays_path = directory / ARRAYS_FILE
+    vocab_path = directory / VOCAB_FILE
+
+    estimator = _field(manifest, "estimator", dict, manifest_path)
+    vectorizer = _field(manifest, "vectorizer", dict, manifest_path)
+    classes_found = (estimator.get("class"), vectorizer.get("class"))
+    if classes_found != ("ExtremismClassifier", "PostVectorizer"):
+        raise ModelFileError(
+            f"{manifest_path}: expected an ExtremismClassifier with a PostVectorizer, found "
+            f"{estimator.get('class')!r} with {vectorizer.get('class')!r}"
+        )
+    params = _build_params(ExtremismClassifier, estimator.get("params"), manifest_path, "estimator")
+    vec_params = _build_params(
+        PostVectorizer, vectorizer.get("params"), manifest_path, "vectorizer"
+    )
+    classes = _field(manifest, "classes", list, manifest_path)
+    if (
+        len(classes) < 2
+        or not all(isinstance(c, str) for c in classes)
+        or len(set(classes)) != len(classes)
+    ):
+        raise ModelFileError(f"{manifest_path}: 'classes' must list at least two distinct labels")
+    for key in ("flagged_label", "threshold"):
+        if key in manifest and key in params and manifest[key] != params[key]:
+            raise ModelFileError(
+                f"{manifest_path}: {key!r} is {manifest[key]!r} but estimator.params has "
+                f"{params[key]!r}; edit both or neither"
+            )
+    files = _field(manifest, "files", dict, manifest_path)
+    listed = _field(manifest, "arrays", dict, manifest_path)
+    expected = set(listed)
+    missing = sorted(set(_REQUIRED_ARRAYS) - expected)
+    unknown = sorted(expected - set(_REQUIRED_ARRAYS) - set(_CALIBRATION_ARRAYS))
+    calibrated = expected & set(_CALIBRATION_ARRAYS)
+    if missing or unknown or calibrated not in (set(), set(_CALIBRATION_ARRAYS)):
+        raise ModelFileError(
+            f"{manifest_path}: 'arrays' must list {list(_REQUIRED_ARRAYS)}, plus both or "
+            f"neither of {list(_CALIBRATION_ARRAYS)}; found {sorted(expected)}"
+        )
+
+    word_terms, char_terms = _read_vocab(vocab_path, _verified_bytes(directory, VOCAB_FILE, files))
+    arrays = _read_arrays(arrays_path, _verified_bytes(directory, ARRAYS_FILE, files))
+    unexpected = sorted(set(arrays) - expected)
+    if unexpected:
+        raise ModelFileError(f"{arrays_path}: unexpected arrays {unexpected}")
+
+    n_word, n_char = len(word_terms), len(char_terms)
+    n_features = n_word + n_char
+    recorded = vectorizer.get("n_features", n_features)
+    if recorded != n_features:
+        raise ModelFileError(
+            f"{vocab_path}: {n_features} terms but the manifest records {recorded} features"
+        )
+    if vec_params.get("char_ngram_range", (2, 5)) is None and n_char:
+        raise ModelFileError(
+            f"{vocab_path}: character n-grams are disabled but the char vocabulary is not empty"
+        )
+    n_rows = 1 if len(classes) == 2 else len(classes)
+    shapes = {
+        "word_idf": (n_word,),
+        "char_idf": (n_char,),
+        "coef": (n_rows, n_features),
+        "intercept": (n_rows,),
+        "calibration_coef": (n_rows, n_rows),
+        "calibration_intercept": (n_rows,),
+    }
+    checked = {}
+    for name in (n for n in shapes if n in expected):
+        checked[name] = _check_array(arrays_path, arrays, name, shapes[name])
+        meta = listed[name]
+        if not isinstance(meta, dict) or meta.get("shape") != list(shapes[name]):
+            raise ModelFileError(
+                f"{manifest_path}: the recorded shape of {name!r} ({meta!r}) does not match "
+                f"{list(shapes[name])}"
+            )
+
+    vec = PostVectorizer(**vec_params)
+    model = ExtremismClassifier(**params)
+    try:
+        model._validate_params()
+    except ValueError as exc:
+        raise ModelFileError(f"{manifest_path}: invalid estimator parameter: {exc}") from exc
+    vec.word_vocabulary_ = {term: i for i, term in enumerate(word_terms)}
+    vec.char_vocabulary_ = {term: i for i, term in enumerate(char_terms)}
+    vec.word_idf_ = checked["word_idf"]
+    vec.char_idf_ = checked["char_idf"]
+    vec.n_features_out_ = n_features
+    model.classes_ = np.asarray(classes, dtype=str)
+    model.vectorizer_ = vec
+    model.coef_ = checked["coef"]
+    model.intercept_ = checked["intercept"]
+    model.calibration_coef_ = checked.get("calibration_coef")
+    model.calibration_intercept_ = checked.get("calibration_intercept")
+    n_iter = manifest.get("n_iter")
+    if isinstance(n_iter, list) and all(isinstance(n, int) for n in n_iter):
+        model.n_iter_ = np.asarray(n_iter, dtype=np.int32)
+    return model
+
+
+#: One reader per format number; a new format adds a reader and keeps the old ones.
+_LOADERS: dict[int, Callable[[Path, dict], ExtremismClassifier]] = {1: _load_v1}
