@@ -58,15 +58,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from peers import KeywordList  # noqa: E402
+from peers import KeywordList
 
-from arabic_extremism_clf.audit import NEUTRAL_CARRIERS, common_tokens, shortcut_audit  # noqa: E402
-from arabic_extremism_clf.corpus import PROMOTIONAL  # noqa: E402
-from arabic_extremism_clf.persistence import load_model, read_manifest  # noqa: E402
-from arabic_extremism_clf.preprocess import normalize  # noqa: E402
-from arabic_extremism_clf.recipe_audit import AUDIT_TOKENS  # noqa: E402
-from arabic_extremism_clf.model import ExtremismClassifier  # noqa: E402
-from arabic_extremism_clf.training import (  # noqa: E402
+from arabic_extremism_clf.audit import NEUTRAL_CARRIERS, common_tokens, shortcut_audit
+from arabic_extremism_clf.corpus import PROMOTIONAL
+from arabic_extremism_clf.model import ExtremismClassifier
+from arabic_extremism_clf.persistence import load_model, read_manifest
+from arabic_extremism_clf.preprocess import normalize
+from arabic_extremism_clf.recipe_audit import AUDIT_TOKENS
+from arabic_extremism_clf.training import (
     default_estimator,
     default_training_set,
     train_default,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from toy_corpus import COOKING, SPORT, WEATHER
 
 from arabic_extremism_clf import ExtremismClassifier
 from arabic_extremism_clf.audit import (
@@ -23,8 +24,6 @@ from arabic_extremism_clf.audit import (
 from arabic_extremism_clf.corpus import Corpus
 from arabic_extremism_clf.hard_negatives import grouped_holdout, ordinary_posts, short_fragments
 from arabic_extremism_clf.preprocess import preprocess
-
-from toy_corpus import COOKING, SPORT, WEATHER
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedGroupKFold
 
-from .labels import label_indices
 from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus
+from .labels import label_indices
 from .model import ExtremismClassifier
 from .recipe import (
     DEFAULT_PARAMS,
