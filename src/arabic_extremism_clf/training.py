@@ -304,14 +304,20 @@ def train_default(
                 labels, proba, list(classes), estimator.flagged_label,
                 guard=religious, max_guard_rate=MAX_RELIGIOUS_FPR,
             )
+            best = threshold
+            floor = ts.recipe.get("min_threshold")
+            if floor is not None:  # the recipe's operating point (recipe.MIN_THRESHOLD)
+                threshold = max(threshold, float(floor))
             estimator = clone(estimator).set_params(threshold=threshold)
             metrics["threshold_selection"] = {
                 "method": (
                     "maximize macro-F1 on grouped out-of-fold probabilities, among thresholds "
                     "that flag at most "
                     f"{MAX_RELIGIOUS_FPR:.0%} of the religious posts among the negatives"
+                    + (f"; then raised to the recipe's floor {floor}" if floor is not None else "")
                 ),
                 "threshold": threshold,
+                "best_macro_f1_threshold": best,
                 "sweep": sweep,
             }
         metrics["cross_validation"] = evaluate_predictions(
