@@ -50,6 +50,9 @@ CASES = [
     (["train", "-o", "OUT"], 2, "give labelled files, --recipe default, or both"),
     (["train", "POSTS", "-o", "OUT", "--C", "-1"], 2, "argument --C"),
     (["evaluate", "POSTS", "--threshold", "7"], 2, "argument --threshold"),
+    (["audit", "--tokens", "0"], 2, "argument --tokens"),
+    (["audit", "--threshold", "2"], 2, "argument --threshold"),
+    (["audit", "--data-dir", "MISSING"], 1, "missing.txt"),
     (["serve", "--port", "0"], 2, "argument --port"),
     (["review"], 2, "required: ACTION"),
     (["review", "serve", "POSTS"], 2, "required: --db"),
@@ -74,7 +77,7 @@ CASES = [
 @pytest.mark.parametrize(("argv", "status", "message"), CASES, ids=[" ".join(c[0]) for c in CASES])
 def test_exit_status_follows_the_rule(model_dir, files, tmp_path, capsys, argv, status, message):
     argv = [files.get(a, str(tmp_path / "m2") if a == "OUT" else a) for a in argv]
-    if argv[0] in ("score", "evaluate"):
+    if argv[0] in ("score", "evaluate", "audit"):
         argv += ["--model", model_dir]
     assert main(argv) == status
     err = capsys.readouterr().err

@@ -86,6 +86,15 @@ NORMALIZE_CASES = [
     ("stretch_alef", "سلااااام", "سلام"),
     ("stretch_three_is_stretch", "جميييل", "جميل"),
     ("stretch_lam_to_two", "اللللللله", "الله"),
+    ("stretch_lam_to_one", "المسلللمين", "المسلمين"),
+    ("stretch_lam_in_stem_to_one", "قللللب", "قلب"),
+    ("stretch_known_after_clitic", "واللللله", "والله"),
+    ("stretch_known_lillah", "لللله", "لله"),
+    ("stretch_known_allahumma", "الللهمممم", "اللهم"),
+    ("stretch_known_relative", "اللللذين", "اللذين"),
+    ("stretch_known_relative_fem", "اللللتين", "اللتين"),
+    ("stretch_known_everyday", "ممممكن", "ممكن"),
+    ("stretch_two_runs", "سلاااام جمييييل", "سلام جميل"),
     ("double_meem_kept", "ممكن", "ممكن"),
     ("double_lam_kept", "الله", "الله"),
     ("double_lam_initial_kept", "للغة", "للغه"),
@@ -309,11 +318,11 @@ def add_tatweel(text: str) -> str:
 
 
 def add_stretching(text: str) -> str:
-    """Repeat the last letter of each word 4 times (not a lam, not a doubled letter)."""
+    """Repeat the last letter of each word 4 times (lam too; not a doubled letter)."""
 
     def stretch(word: str) -> str:
         m = re.search(f"([{_AR}])(?=[^{_AR}]*$)", word)
-        if m is None or m.group(1) == "\u0644":
+        if m is None:
             return word
         i = m.start()
         if i > 0 and word[i - 1] == word[i]:

@@ -17,6 +17,7 @@ when full.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -145,16 +146,53 @@ _CHUNK_TABLE_NFKC = {**_CHUNK_TABLE, 0x0653: None, 0x0654: None, 0x0655: None}
 
 # Letter stretching: a run of 3 or more of the same Arabic letter. Legitimate Arabic
 # spelling never writes a letter three times in a row (doubling is written with shadda),
-# but it does write two: "الله", "للغة", "ممكن". So a run of 3+ is stretching; it is
-# brought back to one letter, except lam, which is brought back to two, because the
-# stretched lam of "الله"/"لله" (and the article before a lam) is by far the most common
-# case. Runs of two are left alone. Cost: "قللللب" gives "قللب", not "قلب".
+# but it does write two: "الله", "اللذين", "ممكن". So a run of 3+ is stretching, and it is
+# brought back to ONE letter ("المسلللمين" -> "المسلمين", "قللللب" -> "قلب"), unless the
+# word with that run written twice is a known word with a doubled letter
+# (:data:`DOUBLED_WORDS`, also after a one-letter clitic: "واللللله" -> "والله"). Runs of
+# two are left alone.
 _STRETCH_RE = re.compile(r"([\u0621-\u064A])\1{2,}")
+_STRETCHED_WORD_RE = re.compile(r"[\u0621-\u064A]*([\u0621-\u064A])\1{2,}[\u0621-\u064A]*")
+
+#: Common words spelled with two identical letters in a row, in normalized form (alef
+#: variants, teh marbuta, alef maksura folded). A stretched run is collapsed to two
+#: letters when that gives one of these (after an optional clitic of :data:`_CLITICS`).
+DOUBLED_WORDS = frozenset(
+    {
+        # "God" and its formulae; the relative pronouns with a doubled lam
+        "الله", "لله", "اللهم", "اللذين", "اللذان", "اللتين", "اللتان", "اللائي", "اللاتي",
+        "اللواتي",
+        # everyday words with a doubled letter
+        "ممكن", "ممكنه", "مدد", "للغه", "للتو", "للغايه", "للاسف", "حلل", "قلل", "ظلل",
+        "مرر", "قرر", "كرر", "حرر", "تتم", "تتحدث", "تتعلق", "تتابع", "تتجه", "تتخذ",
+        "تتضمن", "تتكون", "تتوقع", "تتطلب", "تتمتع", "تتعرض", "انني", "لكنني",
+    }
+)
+_CLITICS = ("", "و", "ف", "ب", "ك", "ل", "وال", "فال", "بال", "كال", "ال")
 
 
-def _unstretch_match(match: re.Match[str]) -> str:
-    letter = match.group(1)
-    return letter * 2 if letter == "\u0644" else letter
+def _known_doubled(word: str) -> bool:
+    return any(
+        word.startswith(clitic) and word[len(clitic):] in DOUBLED_WORDS for clitic in _CLITICS
+    )
+
+
+def _unstretch_word(match: re.Match[str]) -> str:
+    """One Arabic word with stretched runs: each run to one letter, or two if that is known."""
+    word = match.group(0)
+    single = _STRETCH_RE.sub(r"\1", word)
+    pieces = _STRETCH_RE.split(word)  # text, letter, text, letter, ..., text
+    runs = len(pieces) // 2
+    if runs > 4:  # far beyond any real word
+        return single
+    # Every choice of one or two letters per run, fewer doubled runs first.
+    for counts in sorted(itertools.product((1, 2), repeat=runs), key=sum)[1:]:
+        candidate = pieces[0] + "".join(
+            pieces[2 * i + 1] * n + pieces[2 * i + 2] for i, n in enumerate(counts)
+        )
+        if _known_doubled(candidate):
+            return candidate
+    return single
 
 
 def _mark_to_token(match: re.Match[str]) -> str:
@@ -258,7 +296,7 @@ class _Options:
             # "İ" lower-cases to "i" + a combining dot); put it back, so that
             # normalizing the output again changes nothing.
             text = unicodedata.normalize("NFC", text)
-        text = _STRETCH_RE.sub(_unstretch_match, text)
+        text = _STRETCHED_WORD_RE.sub(_unstretch_word, text)
         if "\x00" in text:
             text = _MARK_RE.sub(_mark_to_token, text)
         return " ".join(text.split())

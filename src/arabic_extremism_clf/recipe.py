@@ -8,11 +8,14 @@ model and the held-out sets it is judged on:
   ISIS from SaudiNewsNet cut to post length (title plus lead) and as sentence-level
   snippets (reporting and counter-extremism commentary), sentence snippets of other
   SaudiNewsNet articles (everyday news, religious pages), the ASND news posts (train
-  split), and samples of the offensive, hate and dangerous-speech tweets;
+  split), samples of the offensive, hate and dangerous-speech tweets, the sectarian and
+  religious hate tweets of Aref et al. 2020 (all but a grouped held-out part: sectarian
+  hostility is not promotion of a group) and short fragments (one to three tokens) cut
+  from the other negatives (one ordinary word is not evidence);
 * held out, never trained on: SaudiNewsNet articles of the last :data:`HELDOUT_DAYS`
   days, the ASND dev split, the rest of the offensive/hate/dangerous tweets and the
-  OSACT dev splits, HateCheck's Arabic cases and the project's functional table
-  (:mod:`arabic_extremism_clf.functional`).
+  OSACT dev splits, the held-out part of the sectarian tweets, HateCheck's Arabic cases
+  and the project's functional table (:mod:`arabic_extremism_clf.functional`).
 
 Sampling is seeded: the same data gives the same training set and the same model.
 
@@ -33,6 +36,8 @@ import numpy as np
 
 from . import corpus as C
 from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus
+from .hard_negatives import grouped_holdout, ordinary_posts
+from .hard_negatives import short_fragments as _short_fragments
 from .preprocess import normalize
 
 __all__ = [
@@ -56,7 +61,7 @@ logger = logging.getLogger(__name__)
 
 
 #: Name of the default recipe.
-DEFAULT_RECIPE = "default-v2"
+DEFAULT_RECIPE = "default-v3"
 
 #: SaudiNewsNet days (the last ones) held out from training.
 HELDOUT_DAYS = 3
@@ -69,6 +74,25 @@ SAMPLES = {
     "osact2022": 3_000,
     "l-hsab": 2_000,
     "dangerous-speech": 2_000,
+    "short_fragments": 20_000,
+    "short_fragments_loaded": 3_000,
+}
+#: Lowest threshold of the default recipe: the operating point read off the trade-off curve
+#: of ``benchmarks/evidence.py`` (README, "Benchmarks"). The best out-of-fold macro-F1 of
+#: recipe default-v3 is at 0.10, where 0.27% of held-out ordinary posts and 4.9% of the
+#: held-out sectarian tweets are flagged and 7 common tokens flag a post alone; at 0.25,
+#: 0.06% and 2.5%, 1 token, for 2.8 points of recall (precision at a prevalence of 1/1,000:
+#: 0.58 instead of 0.25). Chosen on held-out sets: those figures are no longer blind.
+MIN_THRESHOLD = 0.25
+#: Share of the sectarian tweets' groups (Aref et al. 2020) held out from training.
+SECTARIAN_HELDOUT_FRACTION = 0.3
+#: Held-out corpora whose rows are ordinary traffic (source to the original labels kept,
+#: None: all): the pool of the ordinary false-positive rate and of the shortcut audit.
+ORDINARY_SOURCES: dict = {
+    "asnd": None,
+    "saudinewsnet-other": None,
+    "osact2020": None,
+    "l-hsab": {"normal"},
 }
 
 SEED = 20150721
@@ -84,7 +108,10 @@ USE_AUTHORED_NEGATIVES = True
 #: Against logistic regression (C=10) under the same weights and threshold rule it gave
 #: a higher and steadier grouped CV macro-F1 over three fold seeds and fewer held-out
 #: false positives (BENCHMARKS.md, "Recipe selection").
-DEFAULT_PARAMS: dict = {"C": 1.0, "loss": "squared_hinge"}
+#: Recipe default-v3 raised C from 1 to 2: with the sectarian and short negatives added,
+#: C=2 kept about one point more grouped-CV recall at the same false-positive rates on a
+#: single-fold comparison (BENCHMARKS.md, "Recipe default-v3").
+DEFAULT_PARAMS: dict = {"C": 2.0, "loss": "squared_hinge"}
 
 
 @dataclass(frozen=True)
@@ -141,6 +168,7 @@ def _files(root: Path) -> list[Path]:
         "l-hsab/L-HSAB",
         "dangerous-speech/Dangerous_Dataset.tsv",
         "hatecheck-ar/hatecheck_cases_final_arabic.csv",
+        "religious-hate-aref2020/aref2020_religious_hate_half_a.csv",
     ]
     files = [root / name for name in names]
     files.extend(sorted((root / "saudinewsnet").glob("*.zip")))
@@ -185,6 +213,11 @@ LOADED_TERMS = re.compile(
 )
 
 
+#: The loaded words around which :data:`LOADED_FRAGMENT_SOURCE` fragments are cut: those
+#: of :data:`LOADED_TERMS` and the religious formulae "lillah", "allahumma".
+FRAGMENT_TERMS = re.compile(LOADED_TERMS.pattern + r"|لله|اللهم")
+
+
 def _religious_mask(corpus: Corpus) -> np.ndarray:
     """Rows tagged religious (the Alfifi "Religion and Spirituality" taxonomy tag)."""
     return np.array([bool(m.get("religious")) for m in corpus.meta], dtype=bool)
@@ -202,13 +235,23 @@ def _loaded_mask(corpus: Corpus) -> np.ndarray:
 #: not flag); ``hard``: each other negative that contains a :data:`LOADED_TERMS` word
 #: (reporting, counter-speech, religion: the negatives that matter most); the other
 #: negatives share ``rest_total`` between them, so that their sheer number does not
-#: drown the rest.
+#: drown the rest. ``sectarian``: each sectarian tweet of Aref et al. 2020 (hard negatives
+#: that share their words with propaganda); ``short_total``: shared by the short
+#: fragments of ordinary posts, ``short_loaded_total``: by those around a loaded word
+#: (:func:`~arabic_extremism_clf.hard_negatives.short_fragments`).
 DEFAULT_WEIGHTS = {
     "cv_negative": 5.0,
     "cv_religious_negative": 40.0,
     "hard": 0.7,
     "rest_total": 2000.0,
+    "sectarian": 0.35,
+    "short_total": 6000.0,
+    "short_loaded_total": 1000.0,
 }
+#: Source names of the sectarian tweets and of the short fragments in the training set.
+SECTARIAN_SOURCE = "religious-hate-aref2020"
+FRAGMENT_SOURCE = "short-fragments"
+LOADED_FRAGMENT_SOURCE = "short-fragments-loaded"
 
 
 def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
@@ -219,9 +262,11 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
     corpus : Corpus
         Rows of a recipe's training set; Alfifi rows are recognised by their source.
     weights : dict or None
-        ``{"cv_negative", "cv_religious_negative", "hard", "rest_total"}`` as in
-        :data:`DEFAULT_WEIGHTS`; ``cv_religious_negative`` may be left out (then the
-        religious Alfifi negatives weigh ``cv_negative``).
+        ``{"cv_negative", "cv_religious_negative", "hard", "rest_total", "sectarian",
+        "short_total", "short_loaded_total"}`` as in :data:`DEFAULT_WEIGHTS`;
+        ``cv_religious_negative`` may be left out (then the religious Alfifi negatives
+        weigh ``cv_negative``), and so may the last three (then those rows are weighed as
+        the other negatives).
 
     Returns
     -------
@@ -233,8 +278,20 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
     labels = np.asarray(corpus.labels, dtype=object)
     in_cv = sources == "alfifi"
     negative = labels != PROMOTIONAL
-    hard = ~in_cv & negative & (_loaded_mask(corpus) | (sources == "authored"))
-    rest = ~in_cv & negative & ~hard
+    own = {  # sources with a weight of their own: the mask of their rows
+        key: negative & (sources == source)
+        for key, source in (
+            ("sectarian", SECTARIAN_SOURCE),
+            ("short_total", FRAGMENT_SOURCE),
+            ("short_loaded_total", LOADED_FRAGMENT_SOURCE),
+        )
+        if key in weights
+    }
+    mine = np.zeros(len(corpus), dtype=bool)
+    for mask in own.values():
+        mine |= mask
+    hard = ~in_cv & negative & ~mine & (_loaded_mask(corpus) | (sources == "authored"))
+    rest = ~in_cv & negative & ~hard & ~mine
     out = np.ones(len(corpus))
     out[in_cv & (labels != PROMOTIONAL)] = weights["cv_negative"]
     if "cv_religious_negative" in weights:
@@ -242,6 +299,11 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
     out[hard] = weights["hard"]
     if rest.any():
         out[rest] = weights["rest_total"] / rest.sum()
+    for key, mask in own.items():
+        if key == "sectarian":
+            out[mask] = weights[key]
+        elif mask.any():  # a total shared by the rows
+            out[mask] = weights[key] / mask.sum()
     return out
 
 
@@ -256,13 +318,23 @@ def _relabel_source(corpus: Corpus, source: str) -> Corpus:
     )
 
 
-def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> TrainingSet:
+def default_training_set(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    sectarian_negatives: bool = True,
+    short_fragments: bool = True,
+) -> TrainingSet:
     """Build the training and held-out sets of the default recipe.
 
     Parameters
     ----------
     data_dir : str or os.PathLike, optional
         The shared data directory (default: ``AECLF_DATA_DIR``).
+    sectarian_negatives : bool, default=True
+        Train on the sectarian tweets (all but their held-out part).
+    short_fragments : bool, default=True
+        Train on short fragments of the other negatives. Both False gives the training
+        set of recipe default-v2, for comparisons; the held-out sets are the same.
 
     Returns
     -------
@@ -307,19 +379,46 @@ def default_training_set(data_dir: str | os.PathLike[str] | None = None) -> Trai
     parts = [news_lead_train, news_sent_train, other_train, asnd_train, *offensive_train]
     if USE_AUTHORED_NEGATIVES:
         parts.append(authored_corpus())
-    others = Corpus.concat(parts)
+    # New parts draw from their own generator: the samples above (and so the held-out
+    # rows of the corpora they come from) stay those of the earlier recipes.
+    extra_rng = np.random.default_rng(SEED + 1)
+    sectarian_train, sectarian_test = grouped_holdout(
+        C.load_religious_hate(root), SECTARIAN_HELDOUT_FRACTION, salt=str(SEED)
+    )
+    extra = [sectarian_train] if sectarian_negatives else []
+    if short_fragments:
+        negatives = Corpus.concat(parts)
+        extra.append(_short_fragments(
+            negatives, SAMPLES["short_fragments"], extra_rng, source=FRAGMENT_SOURCE
+        ))
+        extra.append(_short_fragments(
+            negatives, SAMPLES["short_fragments_loaded"], extra_rng,
+            source=LOADED_FRAGMENT_SOURCE, around=FRAGMENT_TERMS,
+        ))
+    others = Corpus.concat([*parts, *extra])
     train = Corpus.concat([alfifi, others])
+    offensive_heldout = Corpus.concat(offensive_test)
     heldout = {
         "news_isis_heldout_days": Corpus.concat([news_lead_test, news_sent_test]),
         "news_isis_heldout_days_lead": news_lead_test,
         "news_other_heldout_days": other_test,
         "asnd_dev": C.load_asnd(root, "dev"),
-        "offensive_hate_dangerous_heldout": Corpus.concat(offensive_test),
+        "offensive_hate_dangerous_heldout": offensive_heldout,
+        "sectarian_heldout": sectarian_test,
+        "ordinary_heldout": Corpus.concat(
+            [ordinary_posts(c, ORDINARY_SOURCES) for c in (
+                C.load_asnd(root, "dev"), other_test, offensive_heldout)]
+        ),
         "hatecheck": C.load_hatecheck(root),
         "functional": functional_corpus(),
     }
+    standard = sectarian_negatives and short_fragments
     recipe = {
-        "name": DEFAULT_RECIPE,
+        "name": DEFAULT_RECIPE if standard else "default-v2 (retrained)",
+        "sectarian_negatives": sectarian_negatives,
+        "short_fragments": short_fragments,
+        "sectarian_heldout_fraction": SECTARIAN_HELDOUT_FRACTION,
+        "min_threshold": MIN_THRESHOLD if standard else None,
         "seed": SEED,
         "heldout_dates": sorted(heldout_dates),
         "samples": dict(SAMPLES),

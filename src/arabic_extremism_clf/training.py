@@ -17,8 +17,8 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedGroupKFold
 
-from .labels import label_indices
 from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus
+from .labels import label_indices
 from .model import ExtremismClassifier
 from .recipe import (
     DEFAULT_PARAMS,
@@ -171,11 +171,14 @@ class TrainingResult:
         (name to report), ``threshold_selection``.
     training : dict
         ``recipe`` and ``files`` (fingerprints) for the manifest and model card.
+    oof : (ndarray, ndarray) or None
+        Out-of-fold ``(proba, classes)`` of the cross-validation, not saved.
     """
 
     model: ExtremismClassifier
     metrics: dict
     training: dict
+    oof: tuple | None = None
 
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Save the model with its manifest and model card; return the directory."""
@@ -239,6 +242,9 @@ def train_files(
             sources=list(corpus.sources),
         )
     model = clone(estimator).fit(list(corpus.texts), list(corpus.labels))
+    from .recipe_audit import corpus_audit
+
+    metrics.update(corpus_audit(model, corpus))
     training = {
         "recipe": {"name": "files", "train_sizes": _sizes(corpus), "cv_folds": cv},
         "files": _fingerprints([Path(f) for f in files]),
@@ -277,6 +283,7 @@ def train_default(
     Returns
     -------
     TrainingResult
+        With ``oof``: the out-of-fold ``(proba, classes)`` (None without CV).
     """
     from .evaluate import evaluate_predictions
 
@@ -297,14 +304,20 @@ def train_default(
                 labels, proba, list(classes), estimator.flagged_label,
                 guard=religious, max_guard_rate=MAX_RELIGIOUS_FPR,
             )
+            best = threshold
+            floor = ts.recipe.get("min_threshold")
+            if floor is not None:  # the recipe's operating point (recipe.MIN_THRESHOLD)
+                threshold = max(threshold, float(floor))
             estimator = clone(estimator).set_params(threshold=threshold)
             metrics["threshold_selection"] = {
                 "method": (
                     "maximize macro-F1 on grouped out-of-fold probabilities, among thresholds "
                     "that flag at most "
                     f"{MAX_RELIGIOUS_FPR:.0%} of the religious posts among the negatives"
+                    + (f"; then raised to the recipe's floor {floor}" if floor is not None else "")
                 ),
                 "threshold": threshold,
+                "best_macro_f1_threshold": best,
                 "sweep": sweep,
             }
         metrics["cross_validation"] = evaluate_predictions(
@@ -317,8 +330,12 @@ def train_default(
     metrics["heldout"] = heldout_report(model, ts.heldout)
     if cv:
         metrics["ranking"] = _ranking_auc(model, ts, proba, classes)
+    from .recipe_audit import recipe_audit
+
+    metrics.update(recipe_audit(model, ts, (proba, classes) if cv else None))
     training = {"recipe": ts.recipe, "files": _fingerprints(ts.files)}
-    return TrainingResult(model=model, metrics=metrics, training=training)
+    oof = (proba, classes) if cv else None
+    return TrainingResult(model=model, metrics=metrics, training=training, oof=oof)
 
 
 def best_macro_f1_threshold(

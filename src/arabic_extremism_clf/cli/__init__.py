@@ -24,7 +24,8 @@ __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``aeclf --help`` lists them.
 SUBCOMMANDS = (
-    "score", "train", "sample", "threshold", "evaluate", "serve", "review", "preprocess",
+    "score", "train", "sample", "threshold", "evaluate", "audit", "serve", "review",
+    "preprocess",
     "match",
 )
 

@@ -35,13 +35,15 @@ loader                                 rows      labels / notes
 ``load_lhsab()``                       5,846     3,650 normal, 1,728 abusive, 468 hate
 ``load_dangerous_speech()``            5,011     3,636 safe, 1,375 dangerous
 ``load_hatecheck()``                   3,570     2,494 hateful, 1,076 non-hateful
+``load_religious_hate()``              1,639     all not promotional (327 offensive); half
+                                                 of Aref et al. 2020 (sectarian tweets)
 =====================================  ========  ==========================================
 
 The modules, each importing only those above it: :mod:`.base` (:class:`Corpus`, the
 labels), :mod:`.sources` (the data directory, :data:`CORPUS_SOURCES`), :mod:`.readers`
 (:func:`read_corpus` and the low-level readers), :mod:`.dedup` (near-duplicate clusters),
 :mod:`.snippets` (news cut to post length), :mod:`.loaders` (the tweet corpora) and
-:mod:`.news` (SaudiNewsNet, ASND). Import the names from this package.
+:mod:`.news` (SaudiNewsNet, ASND), :mod:`.sectarian` (the sectarian tweets). Import the names from this package.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from .loaders import (
 from .news import load_asnd, load_saudinewsnet, saudinewsnet_dates
 from .readers import _json_type as _json_type  # bulk.py reuses it
 from .readers import read_corpus
+from .sectarian import load_religious_hate
 from .snippets import SNIPPET_MIN_CHARS as SNIPPET_MIN_CHARS
 from .snippets import SNIPPET_MIN_WORDS as SNIPPET_MIN_WORDS
 from .sources import CORPUS_FOLDERS, CORPUS_SOURCES, DATA_DIR_ENV, CorpusSource, data_dir
@@ -82,6 +85,7 @@ __all__ = [
     "load_lhsab",
     "load_dangerous_speech",
     "load_hatecheck",
+    "load_religious_hate",
     "near_duplicate_clusters",
     "NEAR_DUPLICATE_JACCARD",
     "POST_MAX_CHARS",

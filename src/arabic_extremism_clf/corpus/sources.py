@@ -27,6 +27,7 @@ CORPUS_FOLDERS = (
     "l-hsab",
     "dangerous-speech",
     "hatecheck-ar",
+    "religious-hate-aref2020",
 )
 
 
@@ -141,6 +142,17 @@ CORPUS_SOURCES: Mapping[str, CorpusSource] = MappingProxyType({
             "Functional Tests for Multilingual Hate Speech Detection Models. WOAH 2022"
         ),
         licence="CC BY 4.0 (LICENSE file in the repository)",
+    ),
+    "religious-hate-aref2020": CorpusSource(
+        title=(
+            "Religious and sectarian hate tweets (Shia/Sunni, Iran, clergy), half of the rows"
+        ),
+        url="https://github.com/NataliaVanetik/ArabicOffensiveLanguage_TaxonomyAndData",
+        citation=(
+            "Aref, Al Mahmoud, Taha, Al-Sharif et al. (2020). Hate speech detection of "
+            "Arabic shorttext. CS & IT Conference Proceedings vol. 10, pp. 81-94"
+        ),
+        licence="GPL-3.0 repository; the tweets' own terms: research use only",
     ),
 })
 

@@ -171,7 +171,10 @@ def _ranking_section(ranking: Mapping[str, Any], flagged: Any) -> str:
     )
 
 
-_METRIC_PARTS = ("threshold_selection", "cross_validation", "heldout", "ranking")
+_METRIC_PARTS = (
+    "threshold_selection", "cross_validation", "heldout", "ranking", "shortcut_audit",
+    "ece_by_length", "evidence_benchmark",
+)
 
 
 def _details(metrics: Mapping[str, Any]) -> list[str]:
@@ -213,6 +216,9 @@ def metrics_section(metrics: Mapping[str, Any] | None, manifest: Mapping[str, An
         parts.append(_heldout_section(heldout, flagged, threshold))
     if ranking:
         parts.append(_ranking_section(ranking, flagged))
+    from ..audit import evidence_card_sections
+
+    parts.extend(evidence_card_sections(metrics))
     rest = {k: v for k, v in metrics.items() if k not in _METRIC_PARTS}
     flat = {k: v for k, v in rest.items() if not isinstance(v, (Mapping, list))}
     if flat:
