@@ -100,8 +100,10 @@ class CachedVectorizer:
         index = {t: i for i, t in enumerate(train_texts)}
         extra = [t for t in texts if t not in index]
         cls.matrix = sp.vstack([first, cls.base.transform(extra)]).tocsr()
-        cls.rows = {**{t: i for i, t in enumerate(train_texts)},
-                    **{t: len(train_texts) + j for j, t in enumerate(extra)}}
+        cls.rows = {
+            **{t: i for i, t in enumerate(train_texts)},
+            **{t: len(train_texts) + j for j, t in enumerate(extra)},
+        }
 
     def fit_transform(self, texts):
         return self.transform(texts)
@@ -121,19 +123,29 @@ def _target(root: Path, ts) -> tuple[Corpus, Corpus, np.ndarray]:
     and the mask of training rows to drop."""
     alfifi = ts.cv_corpus
     unnamed = np.array(
-        [lab == PROMOTIONAL and not GROUP_NAMES.search(normalize(t)) for t, lab in zip(alfifi.texts, alfifi.labels)]
+        [
+            lab == PROMOTIONAL and not GROUP_NAMES.search(normalize(t))
+            for t, lab in zip(alfifi.texts, alfifi.labels)
+        ]
     )
     groups = {g for g, u in zip(alfifi.groups, unnamed) if u}
     drop = np.array([g in groups for g in ts.train.groups])
     positives = alfifi.subset(unnamed)
     # Its "offensive" column has blanks (not a label we use): read the texts only.
-    with (root / "religious-hate-aref2020" / "aref2020_religious_hate_half_a.csv").open(encoding="utf-8", newline="") as fh:
+    with (root / "religious-hate-aref2020" / "aref2020_religious_hate_half_a.csv").open(
+        encoding="utf-8", newline=""
+    ) as fh:
         texts = [row["text"] for row in csv.DictReader(fh) if row["text"].strip()]
     clusters = near_duplicate_clusters(texts)
     n = len(texts)
-    negatives = Corpus(texts=tuple(texts), labels=(NOT_PROMOTIONAL,) * n, sources=("aref2020",) * n,
-                       groups=tuple(f"aref:{c}" for c in clusters), ids=tuple(f"aref-{i}" for i in range(n)),
-                       meta=({},) * n)
+    negatives = Corpus(
+        texts=tuple(texts),
+        labels=(NOT_PROMOTIONAL,) * n,
+        sources=("aref2020",) * n,
+        groups=tuple(f"aref:{c}" for c in clusters),
+        ids=tuple(f"aref-{i}" for i in range(n)),
+        meta=({},) * n,
+    )
     return positives, negatives, drop
 
 
@@ -167,7 +179,9 @@ def _figures(model, test: Corpus, news: list[str], ordinary: list[str]) -> dict:
 
 
 def _pick(base_model, pool: Corpus, n: int, strategy: str, seed: int, exclude=()) -> Corpus:
-    picks = select_for_review(base_model, list(pool.texts), n, strategy=strategy, seed=seed, exclude=exclude)
+    picks = select_for_review(
+        base_model, list(pool.texts), n, strategy=strategy, seed=seed, exclude=exclude
+    )
     chosen = pool.subset([p.index for p in picks])
     return replace(chosen, sources=("user:labels",) * len(chosen))
 
@@ -184,23 +198,33 @@ def main() -> None:
     positives, negatives, drop = _target(root, ts)
     base_ids = set(np.asarray(ts.train.ids, dtype=object)[~drop].tolist())
     base_ts = replace(
-        ts, train=ts.train.subset(~drop),
+        ts,
+        train=ts.train.subset(~drop),
         cv_corpus=ts.cv_corpus.subset([i for i, r in enumerate(ts.cv_corpus.ids) if r in base_ids]),
     )
     target = Corpus.concat([positives, negatives])
     news = list(ts.heldout["news_isis_heldout_days"].texts)
     ordinary_all = ts.heldout["offensive_hate_dangerous_heldout"]
-    ordinary = [ordinary_all.texts[i] for i in np.random.default_rng(0).permutation(len(ordinary_all))[:5000]]
-    print(f"base training set {len(base_ts.train)} rows ({int(drop.sum())} dropped); target "
-          f"{len(positives)} unnamed-group positives + {len(negatives)} sectarian negatives", flush=True)
+    ordinary = [
+        ordinary_all.texts[i]
+        for i in np.random.default_rng(0).permutation(len(ordinary_all))[:5000]
+    ]
+    print(
+        f"base training set {len(base_ts.train)} rows ({int(drop.sum())} dropped); target "
+        f"{len(positives)} unnamed-group positives + {len(negatives)} sectarian negatives",
+        flush=True,
+    )
     CachedVectorizer.build(list(base_ts.train.texts), list(target.texts) + news + ordinary)
     model_module.PostVectorizer = CachedVectorizer
     threshold = recipe_threshold() or 0.5
     t0 = time.perf_counter()
     base_model = _fit(base_ts, threshold)
     fit_seconds = [time.perf_counter() - t0]
-    print(f"vectorized in {t0 - started:.0f} s (with loading); base fit {fit_seconds[0]:.0f} s; "
-          f"threshold {threshold}", flush=True)
+    print(
+        f"vectorized in {t0 - started:.0f} s (with loading); base fit {fit_seconds[0]:.0f} s; "
+        f"threshold {threshold}",
+        flush=True,
+    )
 
     results: list[dict] = []
     cache: dict[tuple, dict] = {}
@@ -213,9 +237,14 @@ def main() -> None:
             t = time.perf_counter()
             model = _fit(adapted_training_set(base_ts, user, weight=weight), threshold)
             fit_seconds.append(time.perf_counter() - t)
-            row = {"seed": seed, "n": n, "strategy": strategy, "weight": weight,
-                   "positives": int(sum(lab == PROMOTIONAL for lab in user.labels)),
-                   **_figures(model, test, news, ordinary)}
+            row = {
+                "seed": seed,
+                "n": n,
+                "strategy": strategy,
+                "weight": weight,
+                "positives": int(sum(lab == PROMOTIONAL for lab in user.labels)),
+                **_figures(model, test, news, ordinary),
+            }
             cache[key] = row
             results.append(row)
             print(json.dumps(row), flush=True)
@@ -223,17 +252,35 @@ def main() -> None:
 
     for seed in range(args.seeds):
         _, test = _split(target, seed)
-        results.append({"seed": seed, "n": 0, "strategy": "none", "weight": None, "positives": 0,
-                        **_figures(base_model, test, news, ordinary)})
+        results.append(
+            {
+                "seed": seed,
+                "n": 0,
+                "strategy": "none",
+                "weight": None,
+                "positives": 0,
+                **_figures(base_model, test, news, ordinary),
+            }
+        )
     base_news = float(np.mean([r["news_fpr"] for r in results if r["strategy"] == "none"]))
 
     by_weight = {}
     for weight in WEIGHTS:
         rows = [run(seed, 100, "uncertain-diverse", weight) for seed in range(min(3, args.seeds))]
-        by_weight[weight] = {k: float(np.mean([r[k] for r in rows])) for k in ("target_auc", "news_fpr")}
-    eligible = [w for w, f in by_weight.items() if f["news_fpr"] - base_news <= MAX_NEWS_FPR_RISE] or list(WEIGHTS)
+        by_weight[weight] = {
+            k: float(np.mean([r[k] for r in rows])) for k in ("target_auc", "news_fpr")
+        }
+    eligible = [
+        w for w, f in by_weight.items() if f["news_fpr"] - base_news <= MAX_NEWS_FPR_RISE
+    ] or list(WEIGHTS)
     weight = max(eligible, key=lambda w: by_weight[w]["target_auc"])
-    print("weight choice (N=100, uncertain-diverse, 3 seeds):", json.dumps(by_weight), "->", weight, flush=True)
+    print(
+        "weight choice (N=100, uncertain-diverse, 3 seeds):",
+        json.dumps(by_weight),
+        "->",
+        weight,
+        flush=True,
+    )
 
     for n in NS:
         for strategy in CONDITIONS:
@@ -246,15 +293,27 @@ def main() -> None:
     if not args.skip_product_timing:
         model_module.PostVectorizer = PostVectorizer
         product = _product_timing(args.data_dir, base_model, target)
-        print(f"product path: train_adapted with {product['rows']} user rows: {product['seconds']:.0f} s wall", flush=True)
+        print(
+            f"product path: train_adapted with {product['rows']} user rows: {product['seconds']:.0f} s wall",
+            flush=True,
+        )
     OUT.mkdir(exist_ok=True)
-    report = {"results": results, "summary": summary, "weights": by_weight, "weight": weight,
-              "threshold": threshold, "retrain_seconds_mean": float(np.mean(fit_seconds[1:])),
-              "product_timing": product, "seeds": args.seeds}
+    report = {
+        "results": results,
+        "summary": summary,
+        "weights": by_weight,
+        "weight": weight,
+        "threshold": threshold,
+        "retrain_seconds_mean": float(np.mean(fit_seconds[1:])),
+        "product_timing": product,
+        "seeds": args.seeds,
+    }
     (OUT / "adaptation.json").write_text(json.dumps(report, indent=2) + "\n")
     _plot(summary, OUT / "adaptation.png")
-    print(f"mean retrain {report['retrain_seconds_mean']:.0f} s; total {time.perf_counter() - started:.0f} s; "
-          f"wrote {OUT / 'adaptation.json'} and adaptation.png")
+    print(
+        f"mean retrain {report['retrain_seconds_mean']:.0f} s; total {time.perf_counter() - started:.0f} s; "
+        f"wrote {OUT / 'adaptation.json'} and adaptation.png"
+    )
 
 
 FIGURES = ("target_auc", "target_recall", "target_fpr", "news_fpr", "ordinary_fpr")
@@ -264,12 +323,21 @@ def _summary(results: list[dict], weight: float) -> list[dict]:
     out = []
     keys = [("none", 0)] + [(s, n) for n in NS for s in CONDITIONS]
     for strategy, n in keys:
-        rows = [r for r in results if r["strategy"] == strategy and r["n"] == n
-                and (strategy == "none" or r["weight"] == weight)]
+        rows = [
+            r
+            for r in results
+            if r["strategy"] == strategy
+            and r["n"] == n
+            and (strategy == "none" or r["weight"] == weight)
+        ]
         if not rows:
             continue
-        entry = {"strategy": strategy, "n": n, "runs": len(rows),
-                 "positives": float(np.mean([r["positives"] for r in rows]))}
+        entry = {
+            "strategy": strategy,
+            "n": n,
+            "runs": len(rows),
+            "positives": float(np.mean([r["positives"] for r in rows])),
+        }
         for k in FIGURES:
             values = [r[k] for r in rows]
             entry[k] = float(np.mean(values))
@@ -280,12 +348,17 @@ def _summary(results: list[dict], weight: float) -> list[dict]:
 
 def _print(summary: list[dict], by_weight: dict, weight: float) -> None:
     print(f"\nuser-row weight {weight:g}; mean (sd) over seeds")
-    print(f"{'labels':>22} {'pos':>5} {'target AUC':>14} {'recall@t':>14} {'sect. FPR':>14} "
-          f"{'news FPR':>14} {'ordinary FPR':>14}")
+    print(
+        f"{'labels':>22} {'pos':>5} {'target AUC':>14} {'recall@t':>14} {'sect. FPR':>14} "
+        f"{'news FPR':>14} {'ordinary FPR':>14}"
+    )
     for e in summary:
         name = "none" if e["strategy"] == "none" else f"{e['strategy']} {e['n']}"
         cells = [f"{e[k]:.3f} ({e[k + '_sd']:.3f})" for k in ("target_auc", "target_recall")]
-        cells += [f"{100 * e[k]:.2f}% ({100 * e[k + '_sd']:.2f})" for k in ("target_fpr", "news_fpr", "ordinary_fpr")]
+        cells += [
+            f"{100 * e[k]:.2f}% ({100 * e[k + '_sd']:.2f})"
+            for k in ("target_fpr", "news_fpr", "ordinary_fpr")
+        ]
         print(f"{name:>22} {e['positives']:>5.1f} " + " ".join(f"{c:>14}" for c in cells))
 
 
@@ -312,12 +385,21 @@ def _plot(summary: list[dict], path: Path) -> None:
 
     none = next(e for e in summary if e["strategy"] == "none")
     fig, axes = plt.subplots(1, 3, figsize=(13, 4))
-    for ax, key, title in zip(axes, ("target_auc", "target_recall", "news_fpr"),
-                              ("target ROC-AUC", "target recall at the threshold", "FPR on held-out news")):
+    for ax, key, title in zip(
+        axes,
+        ("target_auc", "target_recall", "news_fpr"),
+        ("target ROC-AUC", "target recall at the threshold", "FPR on held-out news"),
+    ):
         for strategy in CONDITIONS:
             rows = [e for e in summary if e["strategy"] == strategy]
-            ax.errorbar([e["n"] for e in rows], [e[key] for e in rows], yerr=[e[key + "_sd"] for e in rows],
-                        marker="o", capsize=3, label=strategy)
+            ax.errorbar(
+                [e["n"] for e in rows],
+                [e[key] for e in rows],
+                yerr=[e[key + "_sd"] for e in rows],
+                marker="o",
+                capsize=3,
+                label=strategy,
+            )
         ax.axhline(none[key], color="grey", linestyle="--", label="no adaptation")
         ax.set_xscale("log")
         ax.set_xticks(NS, [str(n) for n in NS])

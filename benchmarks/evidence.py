@@ -122,7 +122,11 @@ def _recalls(scores: np.ndarray, corpus, threshold: float) -> dict:
     named = np.array([bool(GROUP_NAMES.search(t)) for t in normalized])
     hit = scores >= threshold
     out = {}
-    for name, mask in (("all", labels), ("no_group_name", labels & ~named), ("sectarian", labels & sect)):
+    for name, mask in (
+        ("all", labels),
+        ("no_group_name", labels & ~named),
+        ("sectarian", labels & sect),
+    ):
         out[name] = {"recall": float(hit[mask].mean()), "n": int(mask.sum())}
     out["negatives_fpr"] = float(hit[~labels].mean())
     return out
@@ -293,18 +297,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json-out", help="write every figure as JSON here")
     parser.add_argument("--show-tokens", action="store_true", help="list tokens flagged alone")
     parser.add_argument(
-        "--reuse", metavar="JSON",
+        "--reuse",
+        metavar="JSON",
         help="take the rows of keywords, shipped and default-v2 from an earlier run's "
         "--json-out (same data and code) instead of measuring them again: only default-v3 "
         "is trained",
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
     start = time.time()
     ts3 = default_training_set(args.data_dir)
-    ts2 = None if args.reuse else default_training_set(
-        args.data_dir, sectarian_negatives=False, short_fragments=False
+    ts2 = (
+        None
+        if args.reuse
+        else default_training_set(args.data_dir, sectarian_negatives=False, short_fragments=False)
     )
     tokens = common_tokens(ts3.heldout["ordinary_heldout"].texts, AUDIT_TOKENS)
     alfifi = ts3.cv_corpus
@@ -334,15 +343,27 @@ def main(argv: list[str] | None = None) -> int:
     for name, ts, estimator in [*systems, ("default-v3", ts3, default_estimator())]:
         t0 = time.time()
         result = train_default(
-            estimator, data_dir=args.data_dir, cv=args.folds, training_set=ts,
-            on_fold=lambda i, acc, name=name: logger.info("%s fold %d: accuracy %.3f", name, i, acc),
+            estimator,
+            data_dir=args.data_dir,
+            cv=args.folds,
+            training_set=ts,
+            on_fold=lambda i, acc, name=name: logger.info(
+                "%s fold %d: accuracy %.3f", name, i, acc
+            ),
         )
         proba, classes = result.oof
         oof = proba[:, list(classes).index(PROMOTIONAL)]
         results[name] = (result, oof)
         rows.append(
-            measure(name, result.model, result.model.threshold, ts3, tokens, oof,
-                    ece=result.metrics.get("ece_by_length"))
+            measure(
+                name,
+                result.model,
+                result.model.threshold,
+                ts3,
+                tokens,
+                oof,
+                ece=result.metrics.get("ece_by_length"),
+            )
         )
         logger.info("%s trained and measured (%.0fs)", name, time.time() - t0)
 
@@ -362,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{r['system']}: flagged alone: {', '.join(r['audit']['flagged_alone'])}")
     if args.json_out:
         Path(args.json_out).write_text(
-            json.dumps({"rows": rows, "curve": curve}, ensure_ascii=False, indent=2), encoding="utf-8"
+            json.dumps({"rows": rows, "curve": curve}, ensure_ascii=False, indent=2),
+            encoding="utf-8",
         )
     if args.readme:
         _replace_in_readme(Path(args.readme), table)

@@ -407,8 +407,9 @@ def run_system(
         )
         result["best_threshold"] = threshold
         result["cv_at_best"] = _cv_figures(tuned)
-    logger.info("%s: cross-validation done in %.0f s, macro-F1 %.3f", name, cv_seconds,
-                natural["macro_f1"])
+    logger.info(
+        "%s: cross-validation done in %.0f s, macro-F1 %.3f", name, cv_seconds, natural["macro_f1"]
+    )
 
     model = system.fit(list(train.texts), list(train.labels), sample_weight=sample_weight)
     result["fit_seconds"] = model.fit_seconds_
@@ -512,9 +513,7 @@ def markdown_tables(results: list[dict], folds: int) -> str:
             "(0.05 grid), so the macro-F1 here is optimistic.",
             "",
             "| system | threshold | CV macro-F1 | CV precision | CV recall | CV ROC AUC "
-            "| CV PR AUC | "
-            + " | ".join(_heldout_header(results))
-            + " |",
+            "| CV PR AUC | " + " | ".join(_heldout_header(results)) + " |",
             "|---" * (7 + len(FPR_SETS)) + "|",
         ]
         for r in learned:
@@ -550,7 +549,12 @@ def machine() -> dict:
         pass
     packages = {}
     names = (
-        "arabic-extremism-clf", "scikit-learn", "numpy", "scipy", "camel-tools", "fasttext-wheel"
+        "arabic-extremism-clf",
+        "scikit-learn",
+        "numpy",
+        "scipy",
+        "camel-tools",
+        "fasttext-wheel",
     )
     for pkg in names:
         try:
@@ -560,12 +564,19 @@ def machine() -> dict:
     try:
         root = Path(__file__).resolve().parents[1]
         commit = subprocess.run(
-            ["git", "describe", "--always", "--dirty"], cwd=root, capture_output=True,
-            text=True, timeout=10, check=True,
+            ["git", "describe", "--always", "--dirty"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
         ).stdout.strip()
         # The uncommitted changes to the library, if any, identified by a hash.
         diff = subprocess.run(
-            ["git", "diff", "HEAD", "--", "src"], cwd=root, capture_output=True, timeout=10,
+            ["git", "diff", "HEAD", "--", "src"],
+            cwd=root,
+            capture_output=True,
+            timeout=10,
             check=True,
         ).stdout
         if diff:
@@ -627,7 +638,9 @@ def main(argv: list[str] | None = None) -> int:
         heldout = {key: _cap(c, 1_000) for key, c in heldout.items()}
     logger.info(
         "data loaded in %.0f s: %d CV posts, %d other training posts, held out %s",
-        time.perf_counter() - start, len(ts.cv_corpus), len(others),
+        time.perf_counter() - start,
+        len(ts.cv_corpus),
+        len(others),
         {key: len(c) for key, c in heldout.items()},
     )
 
@@ -635,7 +648,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in systems:
         results.append(
             run_system(
-                name, cv_corpus=ts.cv_corpus, others=others, heldout=heldout, folds=folds,
+                name,
+                cv_corpus=ts.cv_corpus,
+                others=others,
+                heldout=heldout,
+                folds=folds,
                 weights=getattr(ts, "weights", None),
             )
         )

@@ -119,12 +119,7 @@ def load_sources(data_dir: Path) -> dict[str, list[str]]:
 
 def interleave(sources: dict[str, list[str]], limit: int | None) -> list[str]:
     """Round-robin over the sources, so that ``--limit`` samples all of them."""
-    out = [
-        x
-        for group in itertools.zip_longest(*sources.values())
-        for x in group
-        if x is not None
-    ]
+    out = [x for group in itertools.zip_longest(*sources.values()) for x in group if x is not None]
     return out[:limit] if limit else out
 
 
@@ -227,8 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"median of {args.repeat} interleaved repeats")
     print()
     print(
-        "| method | cold posts/s | warm posts/s "
-        "| cold ratio ours/plain | warm ratio ours/plain |"
+        "| method | cold posts/s | warm posts/s | cold ratio ours/plain | warm ratio ours/plain |"
     )
     print("|---|---:|---:|---:|---:|")
     for name, (c, w) in results.items():

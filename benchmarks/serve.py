@@ -18,6 +18,7 @@ with one post per line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import signal
@@ -34,14 +35,58 @@ import httpx
 
 HOST = "127.0.0.1"
 
-_SPORT = (
-    "فاز الفريق بالمباراة هدف رائع في الشوط الثاني اللاعب سجل هدفين المدرب يختار "
-    "التشكيلة جمهور الملعب يهتف الدوري الكأس البطولة الحارس تصدى لركلة جزاء"
-).split()
-_WEATHER = (
-    "طقس ممطر اليوم درجات الحرارة مرتفعة رياح وغيوم توقعات بهطول أمطار الجو مشمس "
-    "وحار ضباب كثيف صباحا عاصفة رملية رطوبة عالية على المناطق الساحلية"
-).split()
+_SPORT = [
+    "فاز",
+    "الفريق",
+    "بالمباراة",
+    "هدف",
+    "رائع",
+    "في",
+    "الشوط",
+    "الثاني",
+    "اللاعب",
+    "سجل",
+    "هدفين",
+    "المدرب",
+    "يختار",
+    "التشكيلة",
+    "جمهور",
+    "الملعب",
+    "يهتف",
+    "الدوري",
+    "الكأس",
+    "البطولة",
+    "الحارس",
+    "تصدى",
+    "لركلة",
+    "جزاء",
+]
+_WEATHER = [
+    "طقس",
+    "ممطر",
+    "اليوم",
+    "درجات",
+    "الحرارة",
+    "مرتفعة",
+    "رياح",
+    "وغيوم",
+    "توقعات",
+    "بهطول",
+    "أمطار",
+    "الجو",
+    "مشمس",
+    "وحار",
+    "ضباب",
+    "كثيف",
+    "صباحا",
+    "عاصفة",
+    "رملية",
+    "رطوبة",
+    "عالية",
+    "على",
+    "المناطق",
+    "الساحلية",
+]
 _LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 
 
@@ -115,10 +160,8 @@ def start_server(model: Path, port: int, log_path: Path, workers: int) -> subpro
 
 
 def kill_group(process: subprocess.Popen) -> int:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     return process.wait()
 
 

@@ -21,7 +21,9 @@ def shared_data_dir() -> Path:
     it does not exist the test is skipped, or fails if ``AECLF_REQUIRE_DATA=1``.
     """
     env = os.environ.get(DATA_DIR_ENV, "").strip()
-    path = Path(env).expanduser() if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+    path = (
+        Path(env).expanduser() if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
     if not path.is_dir():
         if os.environ.get(REQUIRE_DATA_ENV, "").strip() == "1":
             pytest.fail(

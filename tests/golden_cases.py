@@ -62,8 +62,9 @@ def cases(tmp: Path) -> dict[str, bytes]:
     out["cli_text_explain.jsonl"] = _cli(["score", str(EXAMPLES), "--explain", "--top", "3"])
     out["cli_csv.jsonl"] = _cli(["score", str(csv_path), "--id-col", "id", "--threshold", "0.1"])
     csv_out = tmp / "scored.csv"
-    code = _cli(["score", str(csv_path), "--id-col", "id", "--explain", "--top", "2",
-                 "-o", str(csv_out)])
+    code = _cli(
+        ["score", str(csv_path), "--id-col", "id", "--explain", "--top", "2", "-o", str(csv_out)]
+    )
     out["cli_csv_out.csv"] = code + csv_out.read_bytes()
 
     from arabic_extremism_clf import load_model, score_iter
@@ -83,10 +84,9 @@ def cases(tmp: Path) -> dict[str, bytes]:
         body = {"texts": posts, "ids": list(range(len(posts)))}
         r1 = client.post("/classify", json=body)
         r2 = client.post("/classify", json={**body, "explain": True, "top": 3, "threshold": 0.1})
-    out["http.json"] = (
-        json.dumps([r1.status_code, r1.json(), r2.status_code, r2.json()], ensure_ascii=False,
-                   indent=1).encode()
-    )
+    out["http.json"] = json.dumps(
+        [r1.status_code, r1.json(), r2.status_code, r2.json()], ensure_ascii=False, indent=1
+    ).encode()
 
     import dask.dataframe as dd
     import pandas as pd

@@ -57,20 +57,31 @@ def _run(capsys, *argv: object) -> tuple[int, str, str]:
 
 def _toy_set() -> TrainingSet:
     """A recipe-like training set: sport is 'promotional', weather and cooking are not."""
-    texts = SPORT + _combos(SPORT[:3], SPORT[3:]) + WEATHER + COOKING + _combos(WEATHER[:3], COOKING[:3])
+    texts = (
+        SPORT
+        + _combos(SPORT[:3], SPORT[3:])
+        + WEATHER
+        + COOKING
+        + _combos(WEATHER[:3], COOKING[:3])
+    )
     labels = [POS] * (len(SPORT) + 9) + [NEG] * (len(WEATHER) + len(COOKING) + 9)
     n = len(texts)
     sources = ["toy-cv"] * 12 + ["toy-other"] * (n - 12)
     corpus = Corpus(
-        texts=tuple(texts), labels=tuple(labels), sources=tuple(sources),
-        groups=tuple(f"g{i}" for i in range(n)), ids=tuple(f"toy-{i}" for i in range(n)),
+        texts=tuple(texts),
+        labels=tuple(labels),
+        sources=tuple(sources),
+        groups=tuple(f"g{i}" for i in range(n)),
+        ids=tuple(f"toy-{i}" for i in range(n)),
         meta=({},) * n,
     )
     cv = corpus.subset(range(12))
     negatives = corpus.subset([i for i, label in enumerate(labels) if label == NEG])
     names = ("news_isis_heldout_days", "asnd_dev", "functional", "offensive_hate_dangerous_heldout")
     heldout = {name: negatives for name in names}  # the names the recipe's ranking figures read
-    return TrainingSet(train=corpus, cv_corpus=cv, heldout=heldout, files=[], recipe={"name": "toy"})
+    return TrainingSet(
+        train=corpus, cv_corpus=cv, heldout=heldout, files=[], recipe={"name": "toy"}
+    )
 
 
 def _estimator(**params) -> ExtremismClassifier:
@@ -79,7 +90,9 @@ def _estimator(**params) -> ExtremismClassifier:
 
 @pytest.fixture
 def toy_model_dir(tmp_path) -> Path:
-    texts = SPORT + _combos(SPORT[:3], SPORT[3:]) + WEATHER + COOKING + _combos(WEATHER, COOKING[:2])
+    texts = (
+        SPORT + _combos(SPORT[:3], SPORT[3:]) + WEATHER + COOKING + _combos(WEATHER, COOKING[:2])
+    )
     labels = ["sport"] * 15 + ["other"] * (len(texts) - 15)
     model = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label="sport", threshold=0.5)
     return save_model(model.fit(texts, labels), tmp_path / "toy-model", training={"recipe": "toy"})
@@ -93,15 +106,22 @@ def test_read_user_rows_counts_and_fingerprints(tmp_path):
     corpus, files = read_user_rows([path])
     assert corpus.sources == ("user:mine",) * 3
     assert corpus.labels == (NEG, POS, NEG)
-    assert files == [{
-        "path": "mine.csv", "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "bytes": path.stat().st_size, "rows": 3, "labels": {NEG: 2, POS: 1},
-    }]
+    assert files == [
+        {
+            "path": "mine.csv",
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "bytes": path.stat().st_size,
+            "rows": 3,
+            "labels": {NEG: 2, POS: 1},
+        }
+    ]
 
 
 def test_read_user_rows_refuses_a_label_outside_the_model_naming_file_and_line(tmp_path):
     path = _write(tmp_path / "mine.csv", [(WEATHER[0], NEG), (SPORT[0], "sport")])
-    with pytest.raises(CorpusError, match=r"mine\.csv.*line 3.*'sport' is not a label of the model"):
+    with pytest.raises(
+        CorpusError, match=r"mine\.csv.*line 3.*'sport' is not a label of the model"
+    ):
         read_user_rows([path])
 
 
@@ -109,7 +129,9 @@ def test_read_user_rows_refuses_one_post_with_two_labels(tmp_path):
     a = _write(tmp_path / "a.csv", [(SPORT[0], POS)])
     b = _write(tmp_path / "b.csv", [("  " + SPORT[0] + "ـ", NEG)])  # same after normalization
     assert normalize("  " + SPORT[0] + "ـ") == normalize(SPORT[0])
-    with pytest.raises(CorpusError, match=r"b\.csv.*line 2.*labelled 'promotional' in a\.csv line 2"):
+    with pytest.raises(
+        CorpusError, match=r"b\.csv.*line 2.*labelled 'promotional' in a\.csv line 2"
+    ):
         read_user_rows([a, b])
 
 
@@ -149,7 +171,10 @@ def test_train_adapted_records_what_was_added_and_no_text(tmp_path):
     )
     assert result.model.threshold == 0.4
     assert result.training["user_rows"]["weight"] == 2.5
-    assert result.training["user_rows"]["files"][0]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (
+        result.training["user_rows"]["files"][0]["sha256"]
+        == hashlib.sha256(path.read_bytes()).hexdigest()
+    )
     assert result.training["user_rows"]["files"][0]["labels"] == {NEG: 1, POS: 1}
     assert "cross_validation" not in result.metrics
     assert result.metrics["threshold_selection"]["threshold"] == 0.4
@@ -168,7 +193,10 @@ def test_train_adapted_with_cv_chooses_the_threshold(tmp_path):
     path = _write(tmp_path / "reviewed.csv", [("الكرة في الملعب", POS), ("غيوم ومطر", NEG)])
     folds = []
     result = train_adapted(
-        [path], training_set=_toy_set(), estimator=_estimator(), cv=2,
+        [path],
+        training_set=_toy_set(),
+        estimator=_estimator(),
+        cv=2,
         on_fold=lambda fold, acc: folds.append(fold),
     )
     assert folds == [0, 1]
@@ -191,10 +219,14 @@ def _pool() -> list[str]:
 def test_sampling_is_deterministic_for_a_seed_and_skips_excluded_and_repeated(toy_model):
     pool = _pool()
     first = select_for_review(toy_model, pool, 10, seed=3)
-    assert [p.index for p in first] == [p.index for p in select_for_review(toy_model, pool, 10, seed=3)]
+    assert [p.index for p in first] == [
+        p.index for p in select_for_review(toy_model, pool, 10, seed=3)
+    ]
     assert len({normalize(pool[p.index]) for p in first}) == 10
     excluded = [pool[p.index] + "ـ" for p in first[:4]]  # same normalized text
-    again = select_for_review(toy_model, pool + [pool[first[5].index]], 10, exclude=excluded, seed=3)
+    again = select_for_review(
+        toy_model, pool + [pool[first[5].index]], 10, exclude=excluded, seed=3
+    )
     assert not {p.index for p in again} & {p.index for p in first[:4]}
     assert len(pool) not in {p.index for p in again}  # the repeat of a post is not a candidate
 
@@ -216,8 +248,13 @@ def test_diverse_strategies_avoid_near_copies_in_one_batch(toy_model, strategy):
     pool = base + near_copies
     uncertain = select_for_review(toy_model, pool, 6, strategy="uncertain")
     diverse = select_for_review(toy_model, pool, 6, strategy=strategy)
-    assert [p.index for p in diverse] == [p.index for p in select_for_review(toy_model, pool, 6, strategy=strategy)]
-    stems = lambda picks: {pool[p.index].removesuffix(" اليوم").removesuffix(" جدا") for p in picks}
+    assert [p.index for p in diverse] == [
+        p.index for p in select_for_review(toy_model, pool, 6, strategy=strategy)
+    ]
+
+    def stems(picks):
+        return {pool[p.index].removesuffix(" اليوم").removesuffix(" جدا") for p in picks}
+
     assert len(stems(diverse)) == 6  # six different posts, no two copies of one
     assert len(stems(uncertain)) < 6  # nearest-the-threshold alone takes copies
 
@@ -232,8 +269,11 @@ def test_random_strategy_depends_on_the_seed_and_returns_ngrams(toy_model):
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"n": 0}, "n must be a positive int"), ({"strategy": "x"}, "strategy must be one of"),
-     ({"threshold": 1.0}, r"threshold must be in \(0, 1\)")],
+    [
+        ({"n": 0}, "n must be a positive int"),
+        ({"strategy": "x"}, "strategy must be one of"),
+        ({"threshold": 1.0}, r"threshold must be in \(0, 1\)"),
+    ],
 )
 def test_sampling_rejects_bad_parameters(toy_model, kwargs, match):
     kwargs = {"n": 3, **kwargs}
@@ -257,7 +297,11 @@ def test_threshold_for_target_uses_the_select_threshold_rule_and_brackets_it():
     assert estimate.choice == select_threshold(labels, scores, flagged_label="spam", precision=0.8)
     low, high = estimate.interval
     assert low <= estimate.choice.threshold <= high and low < high
-    assert estimate.precision_interval[0] <= estimate.choice.precision <= estimate.precision_interval[1]
+    assert (
+        estimate.precision_interval[0]
+        <= estimate.choice.precision
+        <= estimate.precision_interval[1]
+    )
     assert (estimate.n_positive, estimate.n_negative) == (60, 140)
     again = threshold_for_target(labels, scores, flagged_label="spam", precision=0.8, n_boot=300)
     assert again == estimate  # seeded
@@ -267,7 +311,10 @@ def test_threshold_for_target_uses_the_select_threshold_rule_and_brackets_it():
 def test_more_labels_give_a_narrower_interval():
     small = threshold_for_target(*_scores(30, 70), flagged_label="spam", recall=0.8, n_boot=300)
     large = threshold_for_target(*_scores(600, 1400), flagged_label="spam", recall=0.8, n_boot=300)
-    width = lambda e: e.interval[1] - e.interval[0]
+
+    def width(e):
+        return e.interval[1] - e.interval[0]
+
     assert width(large) < width(small) / 2
 
 
@@ -278,7 +325,9 @@ def test_too_few_positives_is_a_clear_error():
 
 
 def test_pr_table_by_hand():
-    rows = pr_table(["a", "b", "a", "b"], [0.9, 0.6, 0.4, 0.1], flagged_label="a", thresholds=[0.5, 0.95])
+    rows = pr_table(
+        ["a", "b", "a", "b"], [0.9, 0.6, 0.4, 0.1], flagged_label="a", thresholds=[0.5, 0.95]
+    )
     assert rows == [
         {"threshold": 0.5, "precision": 0.5, "recall": 0.5, "flagged": 2, "fpr": 0.5},
         {"threshold": 0.95, "precision": None, "recall": 0.0, "flagged": 0, "fpr": 0.0},
@@ -296,7 +345,9 @@ def _pool_file(tmp_path) -> Path:
 
 def test_cli_sample_writes_a_csv_to_fill_in(tmp_path, toy_model_dir, capsys):
     out = tmp_path / "batch.csv"
-    code, stdout, err = _run(capsys, "sample", _pool_file(tmp_path), "-n", 6, "-o", out, "--model", toy_model_dir)
+    code, stdout, err = _run(
+        capsys, "sample", _pool_file(tmp_path), "-n", 6, "-o", out, "--model", toy_model_dir
+    )
     assert code == 0, err
     assert stdout == ""
     assert "wrote 6 posts" in err and "1 unreadable or empty rows skipped" in err
@@ -311,8 +362,19 @@ def test_cli_sample_writes_a_csv_to_fill_in(tmp_path, toy_model_dir, capsys):
         assert all(f.startswith(("w:", "c:")) for f, _ in json.loads(row["ngrams"]))
     # A second batch excludes the first.
     out2 = tmp_path / "batch2.csv"
-    code, _, err = _run(capsys, "sample", _pool_file(tmp_path), "-n", 6, "-o", out2,
-                        "--model", toy_model_dir, "--exclude", out)
+    code, _, err = _run(
+        capsys,
+        "sample",
+        _pool_file(tmp_path),
+        "-n",
+        6,
+        "-o",
+        out2,
+        "--model",
+        toy_model_dir,
+        "--exclude",
+        out,
+    )
     assert code == 0, err
     with out2.open(encoding="utf-8", newline="") as fh:
         assert not {r["text"] for r in csv.DictReader(fh)} & {r["text"] for r in rows}
@@ -320,9 +382,17 @@ def test_cli_sample_writes_a_csv_to_fill_in(tmp_path, toy_model_dir, capsys):
 
 def test_cli_sample_output_filled_in_trains(tmp_path, toy_model_dir, capsys):
     out = tmp_path / "batch.csv"
-    assert _run(capsys, "sample", _pool_file(tmp_path), "-n", 30, "-o", out, "--model", toy_model_dir)[0] == 0
+    assert (
+        _run(capsys, "sample", _pool_file(tmp_path), "-n", 30, "-o", out, "--model", toy_model_dir)[
+            0
+        ]
+        == 0
+    )
     filled = tmp_path / "filled.csv"
-    with out.open(encoding="utf-8", newline="") as src, filled.open("w", encoding="utf-8", newline="") as dst:
+    with (
+        out.open(encoding="utf-8", newline="") as src,
+        filled.open("w", encoding="utf-8", newline="") as dst,
+    ):
         reader = csv.DictReader(src)
         writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
         writer.writeheader()
@@ -332,7 +402,9 @@ def test_cli_sample_output_filled_in_trains(tmp_path, toy_model_dir, capsys):
     result = train_adapted([filled], training_set=_toy_set(), estimator=_estimator(), threshold=0.5)
     assert result.training["user_rows"]["rows"] == 30
     assert set(result.training["user_rows"]["labels"]) == {POS, NEG}
-    code, _, err = _run(capsys, "train", filled, "-o", tmp_path / "m", "--cv", "0", "--flagged-label", POS)
+    code, _, err = _run(
+        capsys, "train", filled, "-o", tmp_path / "m", "--cv", "0", "--flagged-label", POS
+    )
     assert code == 0, err
 
 
@@ -345,20 +417,39 @@ def test_cli_sample_output_filled_in_trains(tmp_path, toy_model_dir, capsys):
     ],
 )
 def test_cli_sample_usage_errors(tmp_path, toy_model_dir, capsys, argv, code, message):
-    got, _, err = _run(capsys, "sample", _pool_file(tmp_path), "-o", tmp_path / "o.csv",
-                       "--model", toy_model_dir, *argv)
+    got, _, err = _run(
+        capsys,
+        "sample",
+        _pool_file(tmp_path),
+        "-o",
+        tmp_path / "o.csv",
+        "--model",
+        toy_model_dir,
+        *argv,
+    )
     assert got == code
     assert message in err
     assert not (tmp_path / "o.csv").exists()
 
 
 def test_cli_sample_data_errors(tmp_path, toy_model_dir, capsys):
-    code, _, err = _run(capsys, "sample", tmp_path / "missing.txt", "-n", 3, "-o", tmp_path / "o.csv",
-                        "--model", toy_model_dir)
+    code, _, err = _run(
+        capsys,
+        "sample",
+        tmp_path / "missing.txt",
+        "-n",
+        3,
+        "-o",
+        tmp_path / "o.csv",
+        "--model",
+        toy_model_dir,
+    )
     assert code == 1 and "missing.txt" in err
     existing = tmp_path / "o.csv"
     existing.write_text("text,label\nx,y\n", encoding="utf-8")
-    code, _, err = _run(capsys, "sample", _pool_file(tmp_path), "-n", 3, "-o", existing, "--model", toy_model_dir)
+    code, _, err = _run(
+        capsys, "sample", _pool_file(tmp_path), "-n", 3, "-o", existing, "--model", toy_model_dir
+    )
     assert code == 1 and "--overwrite" in err
     assert existing.read_text(encoding="utf-8") == "text,label\nx,y\n"
 
@@ -366,14 +457,29 @@ def test_cli_sample_data_errors(tmp_path, toy_model_dir, capsys):
 def _labelled(tmp_path, n_sport=30) -> Path:
     sport = (_combos(SPORT, SPORT) * 2)[:n_sport]
     other = _combos(WEATHER, COOKING)
-    return _write(tmp_path / "labelled.csv", [(t, "sport") for t in sport] + [(t, "other") for t in other])
+    return _write(
+        tmp_path / "labelled.csv", [(t, "sport") for t in sport] + [(t, "other") for t in other]
+    )
 
 
 def test_cli_threshold_prints_the_table_and_writes_a_copy(tmp_path, toy_model_dir, capsys):
     copy = tmp_path / "copy"
     plot = tmp_path / "pr.png"
-    code, out, err = _run(capsys, "threshold", _labelled(tmp_path), "--model", toy_model_dir,
-                          "--target-recall", "0.9", "-o", copy, "--plot", plot, "--bootstrap", "200")
+    code, out, err = _run(
+        capsys,
+        "threshold",
+        _labelled(tmp_path),
+        "--model",
+        toy_model_dir,
+        "--target-recall",
+        "0.9",
+        "-o",
+        copy,
+        "--plot",
+        plot,
+        "--bootstrap",
+        "200",
+    )
     assert code == 0, err
     assert out.splitlines()[0].split() == ["threshold", "precision", "recall", "flagged", "FPR"]
     assert "target recall 0.9 on 30 'sport' and 36 other posts: threshold" in out
@@ -392,8 +498,17 @@ def test_cli_threshold_prints_the_table_and_writes_a_copy(tmp_path, toy_model_di
 
 
 def test_cli_threshold_too_few_positives_is_exit_1(tmp_path, toy_model_dir, capsys):
-    code, out, err = _run(capsys, "threshold", _labelled(tmp_path, n_sport=5), "--model", toy_model_dir,
-                          "--target-precision", "0.9", "-o", tmp_path / "copy")
+    code, out, err = _run(
+        capsys,
+        "threshold",
+        _labelled(tmp_path, n_sport=5),
+        "--model",
+        toy_model_dir,
+        "--target-precision",
+        "0.9",
+        "-o",
+        tmp_path / "copy",
+    )
     assert code == 1
     assert "too few labelled posts" in err and out == ""
     assert not (tmp_path / "copy").exists()
@@ -409,12 +524,23 @@ def test_cli_threshold_usage_errors(tmp_path, toy_model_dir, capsys, argv):
     assert code == 2 and out == ""
 
 
-def test_cli_threshold_plot_without_matplotlib_is_a_clear_error(tmp_path, toy_model_dir, capsys, monkeypatch):
+def test_cli_threshold_plot_without_matplotlib_is_a_clear_error(
+    tmp_path, toy_model_dir, capsys, monkeypatch
+):
     import arabic_extremism_clf.cli.threshold as cli_threshold
 
     monkeypatch.setattr(cli_threshold, "_pyplot", lambda: None)
-    code, _, err = _run(capsys, "threshold", _labelled(tmp_path), "--model", toy_model_dir,
-                        "--target-recall", "0.9", "--plot", tmp_path / "p.png")
+    code, _, err = _run(
+        capsys,
+        "threshold",
+        _labelled(tmp_path),
+        "--model",
+        toy_model_dir,
+        "--target-recall",
+        "0.9",
+        "--plot",
+        tmp_path / "p.png",
+    )
     assert code == 1 and "--plot needs matplotlib" in err
 
 
@@ -445,15 +571,29 @@ def test_cli_train_recipe_default_plus_sampled_rows_records_them(tmp_path, share
     code, _, err = _run(capsys, "sample", pool, "-n", 8, "-o", batch)  # the shipped model
     assert code == 0, err
     filled = tmp_path / "reviewed.csv"
-    with batch.open(encoding="utf-8", newline="") as src, filled.open("w", encoding="utf-8", newline="") as dst:
+    with (
+        batch.open(encoding="utf-8", newline="") as src,
+        filled.open("w", encoding="utf-8", newline="") as dst,
+    ):
         reader = csv.DictReader(src)
         writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
         writer.writeheader()
         for row in reader:
             writer.writerow({**row, "label": NEG})
     out_dir = tmp_path / "adapted"
-    code, _, err = _run(capsys, "train", "--recipe", "default", "--data-dir", shared_data_dir,
-                          filled, "--weight", "4", "-o", out_dir)
+    code, _, err = _run(
+        capsys,
+        "train",
+        "--recipe",
+        "default",
+        "--data-dir",
+        shared_data_dir,
+        filled,
+        "--weight",
+        "4",
+        "-o",
+        out_dir,
+    )
     assert code == 0, err
     manifest = read_manifest(out_dir)
     user = manifest["training"]["user_rows"]

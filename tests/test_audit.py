@@ -116,8 +116,12 @@ def test_card_sections(sport_model) -> None:
 def test_short_fragments_cut_negatives_only() -> None:
     corpus = _corpus(SPORT + WEATHER, ["sport"] * 6 + ["other"] * 6)
     corpus = Corpus(
-        texts=corpus.texts, labels=("promotional",) * 6 + ("not_promotional",) * 6,
-        sources=corpus.sources, groups=corpus.groups, ids=corpus.ids, meta=corpus.meta,
+        texts=corpus.texts,
+        labels=("promotional",) * 6 + ("not_promotional",) * 6,
+        sources=corpus.sources,
+        groups=corpus.groups,
+        ids=corpus.ids,
+        meta=corpus.meta,
     )
     frags = short_fragments(corpus, 50, np.random.default_rng(0))
     assert len(frags) == 50 and set(frags.labels) == {"not_promotional"}
@@ -144,7 +148,8 @@ def test_grouped_holdout_keeps_groups_together() -> None:
 
 def test_ordinary_posts_by_source_and_label() -> None:
     corpus = _corpus(
-        ["أ", "ب", "ج", "د"], sources=["news", "tweets", "tweets", "other"],
+        ["أ", "ب", "ج", "د"],
+        sources=["news", "tweets", "tweets", "other"],
         meta=[{}, {"orig_label": "normal"}, {"orig_label": "hate"}, {}],
     )
     kept = ordinary_posts(corpus, {"news": None, "tweets": {"normal"}})
@@ -175,7 +180,9 @@ def recipe_set(shared_data_dir):
 
 
 @pytest.mark.shared_data
-def test_default_recipe_holds_out_a_grouped_part_of_the_sectarian_tweets(recipe_set, shared_data_dir):
+def test_default_recipe_holds_out_a_grouped_part_of_the_sectarian_tweets(
+    recipe_set, shared_data_dir
+):
     from arabic_extremism_clf.corpus import load_religious_hate
 
     train = {i for i, s in zip(recipe_set.train.ids, recipe_set.train.sources)
@@ -199,7 +206,11 @@ def test_short_fragments_come_from_training_negatives_only(recipe_set):
                    for m in rows)  # fmt: skip
     ordinary = recipe_set.heldout["ordinary_heldout"]
     assert len(ordinary) > 10_000 and set(ordinary.sources) == {
-        "asnd", "saudinewsnet-other", "osact2020", "l-hsab"}
+        "asnd",
+        "saudinewsnet-other",
+        "osact2020",
+        "l-hsab",
+    }
 
 
 @pytest.mark.shared_data

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from toy_corpus import SPORT, WEATHER
 
 from arabic_extremism_clf import bulk
 from arabic_extremism_clf.bulk import (
@@ -37,8 +38,6 @@ from arabic_extremism_clf.features import PostVectorizer
 from arabic_extremism_clf.model import ExtremismClassifier
 from arabic_extremism_clf.persistence import save_model
 from arabic_extremism_clf.preprocess import preprocess
-
-from toy_corpus import SPORT, WEATHER
 
 # Unseen posts: sport and weather words mixed, numbers, Latin text, an emoji, a URL.
 POSTS = [
@@ -433,7 +432,13 @@ def test_writers_write_rows_with_quotes_braces_and_odd_ids():
     writer.write(rows)
     read = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["id"] for r in read] == ['id "1" {x}', "7", "", "3.5", "['a', 1]"]
-    assert [r["label"] for r in read] == [rows[0]["label"], "", rows[2]["label"], rows[3]["label"], ""]
+    assert [r["label"] for r in read] == [
+        rows[0]["label"],
+        "",
+        rows[2]["label"],
+        rows[3]["label"],
+        "",
+    ]
 
 
 def test_jsonl_writer_refuses_nan_instead_of_writing_invalid_json():

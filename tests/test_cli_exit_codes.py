@@ -6,11 +6,11 @@ One table of cases over every subcommand; the toy model and posts are neutral.
 from __future__ import annotations
 
 import pytest
+from toy_corpus import SPORT, WEATHER
 
 from arabic_extremism_clf.cli import main
 from arabic_extremism_clf.model import ExtremismClassifier
 from arabic_extremism_clf.persistence import save_model
-from toy_corpus import SPORT, WEATHER
 
 
 @pytest.fixture(scope="module")

@@ -160,15 +160,23 @@ def test_tsv_round_trip_inferred_from_suffix(tmp_path: Path) -> None:
 
 
 def test_custom_columns_delimiter_and_id(tmp_path: Path) -> None:
-    rows = [["tweet_id", "tweet", "topic"], ["t1", SPORT_EN, "sport"], ["t2", WEATHER_AR, "weather"]]
+    rows = [
+        ["tweet_id", "tweet", "topic"],
+        ["t1", SPORT_EN, "sport"],
+        ["t2", WEATHER_AR, "weather"],
+    ]
     path = write_csv(tmp_path / "posts.csv", rows, delimiter=";")
-    corpus = read_corpus(path, text_col="tweet", label_col="topic", id_col="tweet_id", delimiter=";")
+    corpus = read_corpus(
+        path, text_col="tweet", label_col="topic", id_col="tweet_id", delimiter=";"
+    )
     assert corpus.ids == ("t1", "t2") and corpus.groups == ("t1", "t2")
     assert corpus.labels == ("sport", "weather")
 
 
 def test_explicit_format_and_bom_and_crlf(tmp_path: Path) -> None:
-    path = write(tmp_path / "posts.txt", "\ufefftext,label\r\nmatch report,sport\r\nsunny,weather\r\n")
+    path = write(
+        tmp_path / "posts.txt", "\ufefftext,label\r\nmatch report,sport\r\nsunny,weather\r\n"
+    )
     corpus = read_corpus(path, format="csv")
     assert corpus.texts == ("match report", "sunny")
     assert corpus.labels == ("sport", "weather")
@@ -191,13 +199,18 @@ def test_jsonl_round_trip(tmp_path: Path) -> None:
 
 
 def test_ndjson_suffix_and_other_encoding(tmp_path: Path) -> None:
-    path = write(tmp_path / "posts.ndjson", '{"text": "caf\u00e9 match", "label": "sport"}\n'
-                 '{"text": "pluie", "label": "weather"}\n', encoding="latin-1")
+    path = write(
+        tmp_path / "posts.ndjson",
+        '{"text": "caf\u00e9 match", "label": "sport"}\n{"text": "pluie", "label": "weather"}\n',
+        encoding="latin-1",
+    )
     assert read_corpus(path, encoding="latin-1").texts == ("caf\u00e9 match", "pluie")
 
 
 def test_quoting_false_keeps_stray_quotes(tmp_path: Path) -> None:
-    path = write(tmp_path / "dump.tsv", 'text\tlabel\n"goal" in the last minute\tsport\nrain\tweather\n')
+    path = write(
+        tmp_path / "dump.tsv", 'text\tlabel\n"goal" in the last minute\tsport\nrain\tweather\n'
+    )
     with pytest.raises(CorpusError, match=r"line 2: malformed quoting.*quoting=False"):
         read_corpus(path)
     corpus = read_corpus(path, quoting=False)
@@ -211,7 +224,10 @@ def test_quoting_false_keeps_stray_quotes(tmp_path: Path) -> None:
 
 def test_error_too_many_fields(tmp_path: Path) -> None:
     path = write(tmp_path / "bad.csv", "text,label\nsunny,weather\nwon, 2-1,sport\n")
-    with pytest.raises(CorpusError, match=r"bad\.csv, line 3: row has 3 fields, header has 2: quote fields containing the delimiter") as info:
+    with pytest.raises(
+        CorpusError,
+        match=r"bad\.csv, line 3: row has 3 fields, header has 2: quote fields containing the delimiter",
+    ) as info:
         read_corpus(path)
     err = info.value
     assert err.line == 3 and err.path == str(path)
@@ -220,7 +236,9 @@ def test_error_too_many_fields(tmp_path: Path) -> None:
 
 def test_error_too_few_fields_names_missing_column(tmp_path: Path) -> None:
     path = write(tmp_path / "bad.csv", "id,text,label\n1,sunny,weather\n2,won\n")
-    with pytest.raises(CorpusError, match=r"line 3, column 'label': row has 2 fields, header has 3") as info:
+    with pytest.raises(
+        CorpusError, match=r"line 3, column 'label': row has 2 fields, header has 3"
+    ) as info:
         read_corpus(path)
     assert info.value.column == "label"
 
@@ -233,7 +251,9 @@ def test_error_record_spanning_lines_points_at_quote(tmp_path: Path) -> None:
 
 def test_error_unclosed_quote(tmp_path: Path) -> None:
     path = write(tmp_path / "bad.csv", 'text,label\nsunny,weather\n"won,sport\nrain,weather\n')
-    with pytest.raises(CorpusError, match=r"line 3: a double quote opened in this record is never closed"):
+    with pytest.raises(
+        CorpusError, match=r"line 3: a double quote opened in this record is never closed"
+    ):
         read_corpus(path)
 
 
@@ -245,7 +265,7 @@ def test_error_text_after_closing_quote(tmp_path: Path) -> None:
 
 def test_error_undecodable_bytes(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
-    path.write_bytes("text,label\nsunny,weather\n".encode() + b"won \xff\xfe,sport\n")
+    path.write_bytes(b"text,label\nsunny,weather\n" + b"won \xff\xfe,sport\n")
     with pytest.raises(CorpusError, match=r"bad\.csv, line 3: cannot decode .*utf-8.*encoding="):
         read_corpus(path)
 
@@ -262,7 +282,8 @@ def test_error_empty_text_and_label(tmp_path: Path) -> None:
 def test_error_missing_text_column_lists_columns(tmp_path: Path) -> None:
     path = write(tmp_path / "bad.csv", "tweet,label\nsunny,weather\nwon,sport\n")
     with pytest.raises(
-        CorpusError, match=r"line 1, column 'text': no column 'text'; the header has the columns 'tweet', 'label': pass text_col="
+        CorpusError,
+        match=r"line 1, column 'text': no column 'text'; the header has the columns 'tweet', 'label': pass text_col=",
     ):
         read_corpus(path)
     with pytest.raises(CorpusError, match=r"no column 'topic'.*pass label_col="):
@@ -279,11 +300,17 @@ def test_error_wrong_delimiter_hint(tmp_path: Path) -> None:
 
 def test_error_one_class(tmp_path: Path) -> None:
     path = write(tmp_path / "one.csv", "text,label\nwon,sport\nlost,sport \n")
-    with pytest.raises(CorpusError, match=r"needs at least two labels, found only 'sport' in 2 rows.*min_labels=1"):
+    with pytest.raises(
+        CorpusError, match=r"needs at least two labels, found only 'sport' in 2 rows.*min_labels=1"
+    ):
         read_corpus(path)
     assert read_corpus(path, min_labels=1).labels == ("sport", "sport")
-    with pytest.raises(CorpusError, match=r"needs at least three labels, found only 'sport', 'weather'"):
-        read_corpus(write(tmp_path / "two.csv", "text,label\nwon,sport\nrain,weather\n"), min_labels=3)
+    with pytest.raises(
+        CorpusError, match=r"needs at least three labels, found only 'sport', 'weather'"
+    ):
+        read_corpus(
+            write(tmp_path / "two.csv", "text,label\nwon,sport\nrain,weather\n"), min_labels=3
+        )
 
 
 def test_error_empty_file_and_header_only(tmp_path: Path) -> None:
@@ -296,16 +323,22 @@ def test_error_empty_file_and_header_only(tmp_path: Path) -> None:
 
 
 def test_error_duplicate_header_and_duplicate_id(tmp_path: Path) -> None:
-    with pytest.raises(CorpusError, match=r"line 1, column 'label': the header names the column 'label' twice"):
+    with pytest.raises(
+        CorpusError, match=r"line 1, column 'label': the header names the column 'label' twice"
+    ):
         read_corpus(write(tmp_path / "dup.csv", "text,label,label\nwon,sport,x\n"))
     path = write(tmp_path / "ids.csv", "id,text,label\na,won,sport\na,rain,weather\n")
-    with pytest.raises(CorpusError, match=r"line 3, column 'id': duplicate id 'a' \(first on line 2\)"):
+    with pytest.raises(
+        CorpusError, match=r"line 3, column 'id': duplicate id 'a' \(first on line 2\)"
+    ):
         read_corpus(path, id_col="id")
 
 
 def test_error_format_inference(tmp_path: Path) -> None:
     path = write(tmp_path / "posts.txt", "text,label\nwon,sport\nrain,weather\n")
-    with pytest.raises(CorpusError, match=r"cannot tell the format from the suffix '\.txt': pass format="):
+    with pytest.raises(
+        CorpusError, match=r"cannot tell the format from the suffix '\.txt': pass format="
+    ):
         read_corpus(path)
     with pytest.raises(CorpusError, match=r"unknown format 'xml'"):
         read_corpus(path, format="xml")
@@ -314,24 +347,39 @@ def test_error_format_inference(tmp_path: Path) -> None:
 
 
 def test_error_invalid_json(tmp_path: Path) -> None:
-    path = write(tmp_path / "bad.jsonl", '{"text": "won", "label": "sport"}\n{"text": "rain", "label": }\n')
-    with pytest.raises(CorpusError, match=r"bad\.jsonl, line 2: invalid JSON: .*one JSON object per line"):
+    path = write(
+        tmp_path / "bad.jsonl", '{"text": "won", "label": "sport"}\n{"text": "rain", "label": }\n'
+    )
+    with pytest.raises(
+        CorpusError, match=r"bad\.jsonl, line 2: invalid JSON: .*one JSON object per line"
+    ):
         read_corpus(path)
 
 
 def test_error_json_not_object(tmp_path: Path) -> None:
     path = write(tmp_path / "bad.jsonl", '["won", "sport"]\n')
-    with pytest.raises(CorpusError, match=r"line 1: the line holds an array, expected a JSON object"):
+    with pytest.raises(
+        CorpusError, match=r"line 1: the line holds an array, expected a JSON object"
+    ):
         read_corpus(path)
 
 
 def test_error_json_fields(tmp_path: Path) -> None:
     good = {"text": "won", "label": "sport"}
     cases = [
-        ({"body": "rain", "label": "weather"}, r"line 2, column 'text': field 'text' is missing; the object has the fields 'body', 'label': .*text_col="),
-        ({"text": 42, "label": "weather"}, r"line 2, column 'text': field 'text' is not a string but a number"),
+        (
+            {"body": "rain", "label": "weather"},
+            r"line 2, column 'text': field 'text' is missing; the object has the fields 'body', 'label': .*text_col=",
+        ),
+        (
+            {"text": 42, "label": "weather"},
+            r"line 2, column 'text': field 'text' is not a string but a number",
+        ),
         ({"text": "rain", "label": None}, r"line 2, column 'label': empty label"),
-        ({"text": "rain", "label": ["weather"]}, r"line 2, column 'label': .*labels must be strings or numbers"),
+        (
+            {"text": "rain", "label": ["weather"]},
+            r"line 2, column 'label': .*labels must be strings or numbers",
+        ),
         ({"text": "", "label": "weather"}, r"line 2, column 'text': field 'text' is empty"),
     ]
     for bad, pattern in cases:
@@ -353,20 +401,29 @@ def test_error_delimiter_with_jsonl(tmp_path: Path) -> None:
 
 def test_data_dir_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AECLF_DATA_DIR", raising=False)
-    with pytest.raises(DataDirError, match=r"not set: pass the directory with the --data-dir option.*AECLF_DATA_DIR") as info:
+    with pytest.raises(
+        DataDirError,
+        match=r"not set: pass the directory with the --data-dir option.*AECLF_DATA_DIR",
+    ) as info:
         data_dir()
     assert isinstance(info.value, FileNotFoundError)
 
 
 def test_data_dir_missing_or_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AECLF_DATA_DIR", str(tmp_path / "nowhere"))
-    with pytest.raises(DataDirError, match=r"AECLF_DATA_DIR=.*nowhere is not an existing directory.*--data-dir"):
+    with pytest.raises(
+        DataDirError, match=r"AECLF_DATA_DIR=.*nowhere is not an existing directory.*--data-dir"
+    ):
         data_dir()
-    with pytest.raises(DataDirError, match=r"holds none of the corpus folders \(alfifi-isis-2000, "):
+    with pytest.raises(
+        DataDirError, match=r"holds none of the corpus folders \(alfifi-isis-2000, "
+    ):
         data_dir(tmp_path)
 
 
-def test_data_dir_found_by_argument_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_dir_found_by_argument_and_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "asnd").mkdir()
     monkeypatch.setenv("AECLF_DATA_DIR", str(tmp_path / "nowhere"))
     assert data_dir(tmp_path) == tmp_path  # the argument wins over the environment
@@ -392,11 +449,28 @@ def test_alfifi_mapping_and_near_duplicate_groups(tmp_path: Path) -> None:
     ad = "big summer sale on football boots and jerseys today only order now"
     rows = [
         ALFIFI_HEADER,
-        ["neg_0", "NOT-ISIS", f"{ad} http://example.com/a", "NOT-ISIS", "Commercial Content -> Ads"],
-        ["neg_1", "NOT-ISIS", f"@shop {ad} 50 http://example.com/b", "NOT-ISIS", "Commercial Content -> Ads"],
+        [
+            "neg_0",
+            "NOT-ISIS",
+            f"{ad} http://example.com/a",
+            "NOT-ISIS",
+            "Commercial Content -> Ads",
+        ],
+        [
+            "neg_1",
+            "NOT-ISIS",
+            f"@shop {ad} 50 http://example.com/b",
+            "NOT-ISIS",
+            "Commercial Content -> Ads",
+        ],
         ["neg_2", "NOT-ISIS", f"{ad} plus free delivery", "NOT-ISIS", "Commercial Content -> Ads"],
-        ["neg_3", "NOT-ISIS", WEATHER_AR, "NOT-ISIS",
-         "Religion and Spirituality -> Prayers | Personal Reflections -> Emotions"],
+        [
+            "neg_3",
+            "NOT-ISIS",
+            WEATHER_AR,
+            "NOT-ISIS",
+            "Religion and Spirituality -> Prayers | Personal Reflections -> Emotions",
+        ],
         ["pos_0", "ISIS", SPORT_AR, "ISIS", ""],
     ]
     write_csv(folder / "alfifi_isis_eval_2000.csv", rows)
@@ -406,7 +480,10 @@ def test_alfifi_mapping_and_near_duplicate_groups(tmp_path: Path) -> None:
     # neg_1 differs by a mention and a number, neg_2 by 3 extra words of 15: one cluster.
     assert corpus.groups[:3] == ("alfifi:neg_0",) * 3
     assert len(set(corpus.groups)) == 3
-    assert corpus.meta[3]["taxonomy"] == ["Religion and Spirituality -> Prayers", "Personal Reflections -> Emotions"]
+    assert corpus.meta[3]["taxonomy"] == [
+        "Religion and Spirituality -> Prayers",
+        "Personal Reflections -> Emotions",
+    ]
     assert [m["religious"] for m in corpus.meta] == [False, False, False, True, False]
     assert corpus.meta[4]["taxonomy"] == [] and corpus.meta[4]["orig_label"] == "ISIS"
     assert corpus.meta[0]["llm_predictions"] == {"zero_shot_gpt4o": "NOT-ISIS"}
@@ -418,7 +495,9 @@ def test_alfifi_unexpected_label(tmp_path: Path) -> None:
     folder = tmp_path / "alfifi-isis-2000"
     folder.mkdir()
     write_csv(folder / "alfifi_isis_eval_2000.csv", [ALFIFI_HEADER, ["x", "MAYBE", "rain", "", ""]])
-    with pytest.raises(CorpusError, match=r"line 2, column 'gold_label': unexpected gold_label 'MAYBE'"):
+    with pytest.raises(
+        CorpusError, match=r"line 2, column 'gold_label': unexpected gold_label 'MAYBE'"
+    ):
         load_alfifi(tmp_path)
 
 
@@ -438,7 +517,10 @@ def test_near_duplicate_clusters_is_transitive_and_exact() -> None:
     assert clusters[3:] == [3, 4, 5, 6]
     # Brute force agrees on random-ish word sets.
     words = [f"w{i}" for i in range(12)]
-    texts = [" ".join(w for j, w in enumerate(words) if (i >> (j % 5)) & 1 or j % 3 == i % 3) for i in range(40)]
+    texts = [
+        " ".join(w for j, w in enumerate(words) if (i >> (j % 5)) & 1 or j % 3 == i % 3)
+        for i in range(40)
+    ]
     got = near_duplicate_clusters(texts, 0.7)
     sets = [set(t.split()) for t in texts]
     for i in range(len(texts)):
@@ -471,7 +553,13 @@ def test_osact2022_splits_a_record_that_swallowed_tweets(tmp_path: Path) -> None
     _write_osact2022(folder / "train_data2022.csv")
     corpus = load_osact2022(tmp_path)
     assert corpus.ids == ("1", "2", "3", "4", "5")
-    assert corpus.texts == ("match tonight", "rain all week", "goal in the last minute", "sunny weekend ahead", "cold night")
+    assert corpus.texts == (
+        "match tonight",
+        "rain all week",
+        "goal in the last minute",
+        "sunny weekend ahead",
+        "cold night",
+    )
     assert [m["orig_label"] for m in corpus.meta][1:4] == [
         "NOT_OFF/NOT_HS/NOT_VLG/NOT_VIO",
         "OFF/HS6/NOT_VLG/NOT_VIO",
@@ -485,8 +573,14 @@ def test_osact2022_splits_a_record_that_swallowed_tweets(tmp_path: Path) -> None
 
 
 def _article(url: str, date: str, content: str, title: str = "Weather report") -> dict:
-    return {"source": "paper", "url": url, "date_extracted": f"{date} 08:00:00",
-            "title": title, "author": "", "content": content}
+    return {
+        "source": "paper",
+        "url": url,
+        "date_extracted": f"{date} 08:00:00",
+        "title": title,
+        "author": "",
+        "content": content,
+    }
 
 
 NEWS_CONTENT = (
@@ -517,8 +611,12 @@ def test_saudinewsnet_lead_sentences_dates(tmp_path: Path) -> None:
     first = lead.texts[0]
     assert first.startswith("Weather report\nThe national weather service")
     assert len(first) <= 280 and first.endswith("afternoon!")  # cut at a sentence end
-    assert lead.meta[0] == {"orig_label": "news", "date": "2015-07-21", "newspaper": "paper",
-                            "url": "http://paper.example/1"}
+    assert lead.meta[0] == {
+        "orig_label": "news",
+        "date": "2015-07-21",
+        "newspaper": "paper",
+        "url": "http://paper.example/1",
+    }
     assert set(lead.labels) == {NOT_PROMOTIONAL} and set(lead.sources) == {"saudinewsnet"}
 
     snippets = load_saudinewsnet(tmp_path, kind="sentences")
@@ -526,7 +624,7 @@ def test_saudinewsnet_lead_sentences_dates(tmp_path: Path) -> None:
     assert set(snippets.groups) == {"saudinewsnet:http://paper.example/1"}
     assert len(set(snippets.ids)) == len(snippets)
     assert all(len(s) <= 280 and len(s.split()) >= 5 for s in snippets.texts)
-    assert not any("Short line." == s for s in snippets.texts)  # merged or dropped
+    assert not any(s == "Short line." for s in snippets.texts)  # merged or dropped
 
     assert saudinewsnet_dates(tmp_path) == ["2015-07-21", "2015-07-22"]
     assert load_saudinewsnet(tmp_path, dates=["2015-07-22"]).ids == ("http://paper.example/2",)
@@ -565,7 +663,10 @@ def test_real_alfifi(shared_data_dir: Path) -> None:
     _check_common(corpus, "alfifi")
     assert len(corpus) == 2000
     assert Counter(corpus.labels) == {PROMOTIONAL: 1000, NOT_PROMOTIONAL: 1000}
-    assert all((label == PROMOTIONAL) == (m["orig_label"] == "ISIS") for label, m in zip(corpus.labels, corpus.meta))
+    assert all(
+        (label == PROMOTIONAL) == (m["orig_label"] == "ISIS")
+        for label, m in zip(corpus.labels, corpus.meta)
+    )
     assert sum(m["religious"] for m in corpus.meta) == 350
     assert sum(not m["taxonomy"] for m in corpus.meta) == 58
     assert all(len(m["llm_predictions"]) == 8 for m in corpus.meta)
@@ -576,7 +677,11 @@ def test_real_alfifi(shared_data_dir: Path) -> None:
     rows = [i for i, g in enumerate(corpus.groups) if g in multi]
     negatives = sum(corpus.labels[i] == NOT_PROMOTIONAL for i in rows)
     assert negatives >= 0.9 * len(rows)
-    mixed = [g for g in multi if len({corpus.labels[i] for i, h in enumerate(corpus.groups) if h == g}) > 1]
+    mixed = [
+        g
+        for g in multi
+        if len({corpus.labels[i] for i, h in enumerate(corpus.groups) if h == g}) > 1
+    ]
     assert len(mixed) <= 1
 
 
@@ -624,7 +729,11 @@ def test_real_asnd(shared_data_dir: Path) -> None:
     assert (len(train), len(dev)) == (6676, 567)
     topics = Counter(m["topic"] for m in train.meta)
     assert len(topics) == 12 and topics["politics"] == 3387 and topics["crime-war-conflict"] == 889
-    assert Counter(m["platform"] for m in dev.meta) == {"twitter": 335, "youtube": 130, "facebook": 102}
+    assert Counter(m["platform"] for m in dev.meta) == {
+        "twitter": 335,
+        "youtube": 130,
+        "facebook": 102,
+    }
     assert sum("\n" in t for t in train.texts) > 1000  # multi-line quoted posts kept whole
     assert not set(train.ids) & set(dev.ids)
     # The same news posted on several platforms: near-duplicate groups cover a third.
@@ -657,8 +766,9 @@ def test_real_osact2022(shared_data_dir: Path) -> None:
         assert not any("\t" in t for t in corpus.texts)
     assert [int(i) for i in train.ids] == list(range(1, 8888))
     assert [int(i) for i in dev.ids] == list(range(8888, 10158))
-    assert {k: sum(m[k] for m in train.meta) for k in ("offensive", "hate", "vulgar", "violence")} == {
-        "offensive": 3172, "hate": 959, "vulgar": 134, "violence": 61}
+    assert {
+        k: sum(m[k] for m in train.meta) for k in ("offensive", "hate", "vulgar", "violence")
+    } == {"offensive": 3172, "hate": 959, "vulgar": 134, "violence": 61}
 
 
 @real
@@ -666,7 +776,11 @@ def test_real_lhsab(shared_data_dir: Path) -> None:
     corpus = load_lhsab(shared_data_dir)
     _check_common(corpus, "l-hsab")
     assert len(corpus) == 5846
-    assert Counter(m["orig_label"] for m in corpus.meta) == {"normal": 3650, "abusive": 1728, "hate": 468}
+    assert Counter(m["orig_label"] for m in corpus.meta) == {
+        "normal": 3650,
+        "abusive": 1728,
+        "hate": 468,
+    }
     assert not any("\t" in t for t in corpus.texts)
     assert sum("\n" in t for t in corpus.texts) == 3  # the quoted multi-line tweets
 

@@ -71,9 +71,7 @@ def test_ece_of_overconfident_case():
     truth = [True, True, False, False, True, False, False, False]
     proba = [0.9] * 4 + [0.3] * 4
     assert expected_calibration_error(truth, proba) == pytest.approx(0.225)
-    assert expected_calibration_error(truth, proba, n_bins=1) == pytest.approx(
-        abs(3 / 8 - 0.6)
-    )
+    assert expected_calibration_error(truth, proba, n_bins=1) == pytest.approx(abs(3 / 8 - 0.6))
 
 
 def test_calibration_table_bins_and_edges():
@@ -249,9 +247,7 @@ def test_multiclass_report_argmax():
 def test_multiclass_report_with_flagged_label_and_threshold():
     classes = ["news", "sport", "weather"]
     labels = ["sport", "news", "weather", "weather"]
-    proba = np.array(
-        [[0.5, 0.4, 0.1], [0.6, 0.3, 0.1], [0.2, 0.3, 0.5], [0.1, 0.2, 0.7]]
-    )
+    proba = np.array([[0.5, 0.4, 0.1], [0.6, 0.3, 0.1], [0.2, 0.3, 0.5], [0.1, 0.2, 0.7]])
     report = evaluate_predictions(labels, proba, classes, flagged_label="sport", threshold=0.35)
     # Row 0 is flagged (0.4 >= 0.35) though news is more probable; row 1 is not.
     assert report["confusion_matrix"]["matrix"] == [[1, 0, 0], [0, 1, 0], [0, 0, 2]]
@@ -358,9 +354,11 @@ def test_evaluate_matches_model_predictions(toy_model):
     assert report["flagged_label"] == POS
     assert report["threshold"] == toy_model.threshold
     assert sum(row[1] for row in report["confusion_matrix"]["matrix"]) == n_flagged
-    assert report["by_source"]["sport_site"]["flagged"] + report["by_source"]["weather_site"][
-        "flagged"
-    ] == n_flagged
+    assert (
+        report["by_source"]["sport_site"]["flagged"]
+        + report["by_source"]["weather_site"]["flagged"]
+        == n_flagged
+    )
     assert report["accuracy"] == pytest.approx(float(np.mean(predicted == np.array(labels))))
     text = json.dumps(report, allow_nan=False)
     assert json.loads(text) == report

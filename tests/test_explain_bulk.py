@@ -12,14 +12,13 @@ import io
 import json
 
 import pytest
+from toy_corpus import COOKING, SPORT, WEATHER
 
 from arabic_extremism_clf import bulk
 from arabic_extremism_clf.bulk import CsvWriter, JsonlWriter, Record, score_records
 from arabic_extremism_clf.cli import main
 from arabic_extremism_clf.model import ExtremismClassifier
 from arabic_extremism_clf.persistence import save_model
-
-from toy_corpus import COOKING, SPORT, WEATHER
 
 # Unseen posts: sport and weather words mixed, punctuation, a number, Latin text.
 POSTS = [
@@ -92,7 +91,7 @@ def test_explanations_from_features_match_explain(request, which, top):
         assert batch == [model.explain(post, label=label, top=top) for post in POSTS]
     mixed = [model.classes_[i % len(model.classes_)] for i in range(len(POSTS))]
     batch = model.explanations_from_features(features, mixed, top=top)
-    assert batch == [model.explain(p, label=l, top=top) for p, l in zip(POSTS, mixed)]
+    assert batch == [model.explain(p, label=lab, top=top) for p, lab in zip(POSTS, mixed)]
     assert all(len(ngrams) == min(top, features[i].nnz) for i, ngrams in enumerate(batch))
 
 

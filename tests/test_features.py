@@ -65,9 +65,7 @@ def _reference_matrix(vec: PostVectorizer, train: list[str], docs: list[str]) ->
     """TF-IDF of ``docs`` built with scikit-learn analyzers and vec's vocabularies."""
     train_tokens = [preprocess(d) for d in train]
     doc_tokens = [preprocess(d) for d in docs]
-    word_counter = CountVectorizer(
-        analyzer=_word_ngrams_reference, vocabulary=vec.word_vocabulary_
-    )
+    word_counter = CountVectorizer(analyzer=_word_ngrams_reference, vocabulary=vec.word_vocabulary_)
     char_counter = CountVectorizer(
         analyzer="char_wb",
         ngram_range=vec.char_ngram_range,
@@ -105,9 +103,7 @@ def test_char_ngrams_match_sklearn_char_wb(word, ngram_range):
 
 
 @pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (2, 2), (1, 3), (2, 4)])
-@pytest.mark.parametrize(
-    "tokens", [[], ["a"], ["a", "b"], ["الفريق", "فاز", "بالمباراه", "اليوم"]]
-)
+@pytest.mark.parametrize("tokens", [[], ["a"], ["a", "b"], ["الفريق", "فاز", "بالمباراه", "اليوم"]])
 def test_word_ngrams_match_sklearn_word_analyzer(tokens, ngram_range):
     analyzer = CountVectorizer(
         ngram_range=ngram_range, lowercase=False, token_pattern=r"\S+"

@@ -8,7 +8,6 @@ that the scoring core replaced (CLI, library, HTTP service, Dask); see
 from __future__ import annotations
 
 import pytest
-
 from golden_cases import GOLDEN, cases
 
 pytest.importorskip("fastapi")

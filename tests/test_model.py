@@ -18,12 +18,11 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
+from toy_corpus import COOKING, SPORT, WEATHER
 
 from arabic_extremism_clf.features import char_ngrams, word_ngrams
 from arabic_extremism_clf.model import Contribution, ExtremismClassifier, Prediction
 from arabic_extremism_clf.preprocess import preprocess
-
-from toy_corpus import COOKING, SPORT, WEATHER
 
 BINARY_X = SPORT + WEATHER
 BINARY_Y = ["sport"] * len(SPORT) + ["weather"] * len(WEATHER)
@@ -94,7 +93,7 @@ def test_hyperparameters_are_keyword_only():
     for name, parameter in inspect.signature(ExtremismClassifier).parameters.items():
         assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, name
     with pytest.raises(TypeError):
-        ExtremismClassifier(1.0)  # noqa
+        ExtremismClassifier(1.0)
 
 
 def test_get_params_round_trip_and_set_params():
@@ -185,7 +184,7 @@ def test_grid_search_over_c():
     assert search.best_params_["C"] in (1.0, 10.0)
     assert len(search.cv_results_["mean_test_score"]) == 2
     assert not np.isnan(search.cv_results_["mean_test_score"]).any()
-    assert search.best_estimator_.C == search.best_params_["C"]
+    assert search.best_params_["C"] == search.best_estimator_.C
     np.testing.assert_array_equal(search.predict(BINARY_X), BINARY_Y)
 
 
@@ -463,7 +462,9 @@ def test_sigmoid_calibration_changes_probabilities():
 def test_calibration_with_a_one_post_label_is_refused():
     x = BINARY_X + ["وصفة الأرز"]
     y = BINARY_Y + ["cooking"]
-    with pytest.raises(ValueError, match="at least 2 posts of every label.*cooking.*calibration=None"):
+    with pytest.raises(
+        ValueError, match="at least 2 posts of every label.*cooking.*calibration=None"
+    ):
         _clf().fit(x, y)
     # Without calibration the same data fits.
     assert list(_clf(calibration=None).fit(x, y).classes_) == ["cooking", "sport", "weather"]
@@ -512,7 +513,9 @@ def test_svm_loss_needs_calibration():
         _clf(loss="squared_hinge", calibration=None).fit(BINARY_X, BINARY_Y)
 
 
-@pytest.mark.parametrize(("X", "y"), [(BINARY_X, BINARY_Y), (MULTI_X, MULTI_Y)], ids=["binary", "3-class"])
+@pytest.mark.parametrize(
+    ("X", "y"), [(BINARY_X, BINARY_Y), (MULTI_X, MULTI_Y)], ids=["binary", "3-class"]
+)
 def test_svm_loss_fits_a_linear_svm(X, y):
     from sklearn.svm import LinearSVC
 

@@ -41,8 +41,12 @@ def model() -> ExtremismClassifier:
 
 def _report(model: ExtremismClassifier, texts: list[str], labels: list[str]) -> dict:
     return evaluate_predictions(
-        labels, model.predict_proba(texts), list(model.classes_),
-        flagged_label="sport", threshold=THRESHOLD, sources=["toy"] * len(texts),
+        labels,
+        model.predict_proba(texts),
+        list(model.classes_),
+        flagged_label="sport",
+        threshold=THRESHOLD,
+        sources=["toy"] * len(texts),
     )
 
 
@@ -148,8 +152,11 @@ def test_evaluation_is_tables_not_a_json_dump(tmp_path, model, metrics):
 @pytest.mark.parametrize(
     ("parts", "present", "absent"),
     [
-        (["cross_validation"], ["### Cross-validation", "how it was chosen is not recorded"],
-         ["### Held-out sets", "### Ranking", "threshold sweep", "held-out sets below"]),
+        (
+            ["cross_validation"],
+            ["### Cross-validation", "how it was chosen is not recorded"],
+            ["### Held-out sets", "### Ranking", "threshold sweep", "held-out sets below"],
+        ),
         (["heldout"], ["### Held-out sets"], ["### Cross-validation", "### Ranking"]),
         (["ranking"], ["### Ranking"], ["### Cross-validation", "### Held-out sets"]),
         (["threshold_selection", "cross_validation"], [METHOD], ["### Held-out sets"]),
@@ -298,20 +305,31 @@ def test_failure_modes_mention_source_style(tmp_path, model):
 
 def test_card_says_which_linear_model(tmp_path, model):
     card = _card(save_model(model, tmp_path / "lr"))
-    assert "- Model: TF-IDF over word 1-2-grams and within-word character 2-5-grams, then a " \
+    assert (
+        "- Model: TF-IDF over word 1-2-grams and within-word character 2-5-grams, then a "
         "logistic regression with C=10.0" in card
+    )
     svm = ExtremismClassifier(
-        min_df=1, calibration_cv=2, flagged_label="sport", loss="squared_hinge", C=0.5,
+        min_df=1,
+        calibration_cv=2,
+        flagged_label="sport",
+        loss="squared_hinge",
+        C=0.5,
         char_ngram_range=None,
     ).fit(SPORT + WEATHER, ["sport"] * len(SPORT) + ["weather"] * len(WEATHER))
     card = _card(save_model(svm, tmp_path / "svm"))
-    assert "- Model: TF-IDF over word 1-2-grams, then a linear SVM (squared hinge loss) " \
+    assert (
+        "- Model: TF-IDF over word 1-2-grams, then a linear SVM (squared hinge loss) "
         "with C=0.5" in card
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "step"),
-    [("default-v2", "aeclf train --recipe default"), ("toy", "Fit `ExtremismClassifier(**params)`")],
+    [
+        ("default-v2", "aeclf train --recipe default"),
+        ("toy", "Fit `ExtremismClassifier(**params)`"),
+    ],
 )
 def test_reproduce_step_follows_the_recipe(tmp_path, model, name, step):
     card = _card(save_model(model, tmp_path / "m", training={"recipe": {"name": name}}))
@@ -355,7 +373,10 @@ def test_write_model_card_matches_old_fingerprints_by_hash(tmp_path, model):
     assert _row(card, "not recorded")[1] == "`dev.csv`"
     assert (saved / "manifest.json").read_bytes() == manifest_before
     assert sorted(p.name for p in saved.iterdir()) == [
-        "README.md", "arrays.npz", "manifest.json", "vocab.json.gz"
+        "README.md",
+        "arrays.npz",
+        "manifest.json",
+        "vocab.json.gz",
     ]
     load_model(saved)
 

@@ -80,7 +80,12 @@ def _check_outputs(nb) -> None:
     assert figures >= MIN_FIGURES, f"expected at least {MIN_FIGURES} figures, found {figures}"
     text = "\n".join(_output_text(o) for o in _outputs(nb))
     expected_texts = (
-        "news_isis_heldout_days", "asnd_dev", "flagged at 0.5", "macro F1", "w:", "c:"
+        "news_isis_heldout_days",
+        "asnd_dev",
+        "flagged at 0.5",
+        "macro F1",
+        "w:",
+        "c:",
     )
     for expected in expected_texts:
         assert expected in text, f"{expected!r} missing from the notebook's outputs"

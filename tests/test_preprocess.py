@@ -291,8 +291,7 @@ SENTENCES = {
     "مع انخفاض درجات الحرارة إلى 12 درجة.",
     "sport": "فاز المنتخب الوطني على نظيره بهدفين مقابل هدف في المباراة الودية التي أقيمت "
     "مساء أمس.",
-    "economy": "ارتفعت أسعار النفط في الأسواق العالمية بنسبة 3 بالمئة بعد إعلان بيانات "
-    "المخزون.",
+    "economy": "ارتفعت أسعار النفط في الأسواق العالمية بنسبة 3 بالمئة بعد إعلان بيانات المخزون.",
     "ministry": "أعلنت وزارة الصحة إطلاق حملة وطنية للتطعيم في جميع المدارس الابتدائية "
     "ابتداء من الأسبوع المقبل.",
     "culture": "افتتح معرض الكتاب الدولي أبوابه أمام الزوار بمشاركة مئات من دور النشر "
@@ -495,9 +494,7 @@ emoji_text = st.lists(st.sampled_from([*EMOJI, " ", "خبر", "\ufe0f"]), max_si
 punctuation_only = st.text(st.characters(categories=["P", "S", "Zs"]))
 some_text = st.one_of(any_text, realistic, emoji_text, punctuation_only)
 
-FUZZ = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FUZZ
@@ -562,9 +559,7 @@ def test_normalize_is_idempotent_on_examples(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
     assert preprocess(once) == preprocess(text)
-    assert normalize(normalize(text, dediac=False), dediac=False) == normalize(
-        text, dediac=False
-    )
+    assert normalize(normalize(text, dediac=False), dediac=False) == normalize(text, dediac=False)
 
 
 def test_double_escaped_html_is_unescaped_once_per_pass() -> None:

@@ -9,6 +9,7 @@ names of the real ones.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -129,10 +130,8 @@ class Server:
             self._log.close()
 
     def _kill_group(self) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait()
 
     def stop(self) -> None:
@@ -523,9 +522,8 @@ def test_scoring_does_not_block_the_event_loop(
     """While one batch is being scored, the server keeps answering other requests."""
     from fastapi.testclient import TestClient
 
-    from arabic_extremism_clf.server import create_app
-
     from arabic_extremism_clf.features import PostVectorizer
+    from arabic_extremism_clf.server import create_app
 
     entered, release = threading.Event(), threading.Event()
     transform = PostVectorizer.transform

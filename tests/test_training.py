@@ -19,6 +19,7 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from toy_corpus import COOKING, SPORT, WEATHER
 
 from arabic_extremism_clf.corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus, read_corpus
 from arabic_extremism_clf.model import ExtremismClassifier
@@ -33,8 +34,6 @@ from arabic_extremism_clf.training import (
     recipe_weights,
     train_files,
 )
-
-from toy_corpus import COOKING, SPORT, WEATHER
 
 FAST = {"min_df": 1, "calibration_cv": 2}
 #: The threshold grid of :func:`best_macro_f1_threshold`.
@@ -54,6 +53,7 @@ def _corpus(rows: list[tuple[str, str, str, dict]]) -> Corpus:
 
 
 # -- the loaded vocabulary ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "loaded"),
@@ -148,8 +148,8 @@ def test_recipe_weights_rest_rows_share_rest_total(n_rest):
     rest = [(t, NOT_PROMOTIONAL, "saudinewsnet", {}) for t in (WEATHER + COOKING)[:n_rest]]
     others = [(ORGANISING, NOT_PROMOTIONAL, "asnd", {}), (SPORT[0], PROMOTIONAL, "alfifi", {})]
     got = recipe_weights(_corpus(others + rest), WEIGHTS)
-    assert got[len(others):].sum() == pytest.approx(WEIGHTS["rest_total"], rel=1e-12)
-    assert np.all(got[len(others):] == got[len(others)])  # shared equally
+    assert got[len(others) :].sum() == pytest.approx(WEIGHTS["rest_total"], rel=1e-12)
+    assert np.all(got[len(others) :] == got[len(others)])  # shared equally
     assert got[: len(others)].tolist() == [WEIGHTS["hard"], 1.0]
 
 
@@ -168,6 +168,7 @@ def test_training_set_weights_use_the_recipe_weights():
 
 
 # -- authored_corpus and functional_corpus ----------------------------------------------
+
 
 def test_authored_corpus_is_negatives_with_unique_groups_and_ids():
     from arabic_extremism_clf.authored_negatives import POSTS
@@ -326,6 +327,7 @@ def test_threshold_falls_back_to_the_whole_sweep_when_nothing_is_eligible():
 
 
 # -- grouped_cross_val_proba -------------------------------------------------------------
+
 
 class SpyClassifier(ExtremismClassifier):
     """An ExtremismClassifier that records what every clone was fitted on and scored.
@@ -507,6 +509,7 @@ def test_grouped_cv_calls_on_fold_once_per_fold(spy):
 
 
 # -- train_files -------------------------------------------------------------------------
+
 
 @pytest.fixture
 def toy_file(tmp_path):

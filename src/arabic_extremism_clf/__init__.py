@@ -16,13 +16,14 @@ from .errors import AeclfError, CorpusError, DataDirError, ModelFileError
 from .preprocess import normalize, preprocess, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .adapt import select_for_review, threshold_for_target, train_adapted
-    from .evaluate import evaluate, select_threshold
-    from .model import Contribution, ExtremismClassifier, Prediction
-    from .persistence import load_model, read_manifest, save_model
-    from .scoring import score_batch, score_iter
-    from .scoring.spark import score_spark
-    from .training import default_training_set, train_default
+    # For type checkers only: exported through __all__ by way of _LAZY below.
+    from .adapt import select_for_review, threshold_for_target, train_adapted  # noqa: F401
+    from .evaluate import evaluate, select_threshold  # noqa: F401
+    from .model import Contribution, ExtremismClassifier, Prediction  # noqa: F401
+    from .persistence import load_model, read_manifest, save_model  # noqa: F401
+    from .scoring import score_batch, score_iter  # noqa: F401
+    from .scoring.spark import score_spark  # noqa: F401
+    from .training import default_training_set, train_default  # noqa: F401
 
 #: Public names imported on first use, and the module that defines each.
 _LAZY = {

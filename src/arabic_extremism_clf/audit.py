@@ -242,7 +242,11 @@ def _artefacts(model, top: int) -> dict[str, Any]:
     names = model.vectorizer_.get_feature_names_out()
     order = np.argsort(-weights, kind="stable")[:top]
     features = [
-        {"feature": str(names[i]), "weight": float(weights[i]), "kind": artefact_kind(str(names[i]))}
+        {
+            "feature": str(names[i]),
+            "weight": float(weights[i]),
+            "kind": artefact_kind(str(names[i])),
+        }
         for i in order
     ]
     by_kind = Counter(f["kind"] for f in features if f["kind"])
@@ -355,7 +359,9 @@ def audit_markdown(report: Mapping[str, Any]) -> str:
     ]
     if alone["examples"]:
         parts.append(
-            "Flagged alone: " + ", ".join(f"`{e['token']}` {e['score']:.2f}" for e in alone["examples"]) + "."
+            "Flagged alone: "
+            + ", ".join(f"`{e['token']}` {e['score']:.2f}" for e in alone["examples"])
+            + "."
         )
     kinds = ", ".join(f"{k}: {v}" for k, v in art["by_kind"].items()) or "none"
     parts.append(f"Source artefacts among the {art['top']} top-weighted features: {kinds}.")

@@ -34,7 +34,6 @@ from sklearn.metrics import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from .labels import check_threshold, label_indices
 from .calibration_metrics import (
     _check_n_bins,
     _check_probabilities,
@@ -42,6 +41,7 @@ from .calibration_metrics import (
     calibration_curve_table,
     expected_calibration_error,
 )
+from .labels import check_threshold, label_indices
 from .reports import format_report
 
 __all__ = [

@@ -291,7 +291,7 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         state.pop("_fast", None)
         return state
 
-    def __sklearn_tags__(self):  # noqa: D105
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False

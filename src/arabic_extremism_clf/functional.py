@@ -102,8 +102,7 @@ FUNCTIONALITIES: dict[str, str] = {
     "in their historical sense.",
     "religious_jurisprudence": "Fiqh and hadith lessons (jihad of the self, zakat, prayer "
     "rulings, ordinary senses of 'شهيد').",
-    "everyday_shaheed": "Everyday condolences and mourning mentioning "
-    "شهيد / الشهداء / الجنة.",
+    "everyday_shaheed": "Everyday condolences and mourning mentioning شهيد / الشهداء / الجنة.",
 }
 
 #: The table file (``data/functional_cases.tsv``): one case a line.

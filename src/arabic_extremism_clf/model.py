@@ -21,8 +21,8 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from .features import PostVectorizer
 from .calibration import as_2d, fit_calibrator, logistic_proba
+from .features import PostVectorizer
 from .labels import check_threshold, label_indices
 
 __all__ = ["ExtremismClassifier", "Prediction", "Contribution", "PROMOTIONAL", "NOT_PROMOTIONAL"]
@@ -195,7 +195,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
 
     # -- fitting ----------------------------------------------------------------------
 
-    def _validate_params(self) -> None:  # noqa: D401 - sklearn's name
+    def _validate_params(self) -> None:
         if self.calibration not in ("sigmoid", None):
             raise ValueError(f"calibration must be 'sigmoid' or None, got {self.calibration!r}")
         check_threshold(self.threshold)
@@ -590,7 +590,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
         state.pop("_names_cache", None)
         return state
 
-    def __sklearn_tags__(self):  # noqa: D105
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False

@@ -160,12 +160,45 @@ _STRETCHED_WORD_RE = re.compile(r"[\u0621-\u064A]*([\u0621-\u064A])\1{2,}[\u0621
 DOUBLED_WORDS = frozenset(
     {
         # "God" and its formulae; the relative pronouns with a doubled lam
-        "الله", "لله", "اللهم", "اللذين", "اللذان", "اللتين", "اللتان", "اللائي", "اللاتي",
+        "الله",
+        "لله",
+        "اللهم",
+        "اللذين",
+        "اللذان",
+        "اللتين",
+        "اللتان",
+        "اللائي",
+        "اللاتي",
         "اللواتي",
         # everyday words with a doubled letter
-        "ممكن", "ممكنه", "مدد", "للغه", "للتو", "للغايه", "للاسف", "حلل", "قلل", "ظلل",
-        "مرر", "قرر", "كرر", "حرر", "تتم", "تتحدث", "تتعلق", "تتابع", "تتجه", "تتخذ",
-        "تتضمن", "تتكون", "تتوقع", "تتطلب", "تتمتع", "تتعرض", "انني", "لكنني",
+        "ممكن",
+        "ممكنه",
+        "مدد",
+        "للغه",
+        "للتو",
+        "للغايه",
+        "للاسف",
+        "حلل",
+        "قلل",
+        "ظلل",
+        "مرر",
+        "قرر",
+        "كرر",
+        "حرر",
+        "تتم",
+        "تتحدث",
+        "تتعلق",
+        "تتابع",
+        "تتجه",
+        "تتخذ",
+        "تتضمن",
+        "تتكون",
+        "تتوقع",
+        "تتطلب",
+        "تتمتع",
+        "تتعرض",
+        "انني",
+        "لكنني",
     }
 )
 _CLITICS = ("", "و", "ف", "ب", "ك", "ل", "وال", "فال", "بال", "كال", "ال")
@@ -173,7 +206,7 @@ _CLITICS = ("", "و", "ف", "ب", "ك", "ل", "وال", "فال", "بال", "ك�
 
 def _known_doubled(word: str) -> bool:
     return any(
-        word.startswith(clitic) and word[len(clitic):] in DOUBLED_WORDS for clitic in _CLITICS
+        word.startswith(clitic) and word[len(clitic) :] in DOUBLED_WORDS for clitic in _CLITICS
     )
 
 
@@ -317,7 +350,12 @@ _OPTIONS: dict[tuple[bool, ...], _Options] = {}
 
 
 def _options(
-    unicode: bool, dediac: bool, alef: bool, alef_maksura: bool, teh_marbuta: bool, placeholders: bool
+    unicode: bool,
+    dediac: bool,
+    alef: bool,
+    alef_maksura: bool,
+    teh_marbuta: bool,
+    placeholders: bool,
 ) -> _Options:
     key = (unicode, dediac, alef, alef_maksura, teh_marbuta, placeholders)
     opts = _OPTIONS.get(key)

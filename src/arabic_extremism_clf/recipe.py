@@ -295,7 +295,9 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
     out = np.ones(len(corpus))
     out[in_cv & (labels != PROMOTIONAL)] = weights["cv_negative"]
     if "cv_religious_negative" in weights:
-        out[in_cv & _religious_mask(corpus) & (labels != PROMOTIONAL)] = weights["cv_religious_negative"]
+        out[in_cv & _religious_mask(corpus) & (labels != PROMOTIONAL)] = weights[
+            "cv_religious_negative"
+        ]
     out[hard] = weights["hard"]
     if rest.any():
         out[rest] = weights["rest_total"] / rest.sum()
@@ -346,7 +348,9 @@ def default_training_set(
 
     dates = C.saudinewsnet_dates(root)
     heldout_dates = set(dates[-HELDOUT_DAYS:])
-    news_lead_train, news_lead_test = _by_date(C.load_saudinewsnet(root, kind="lead"), heldout_dates)
+    news_lead_train, news_lead_test = _by_date(
+        C.load_saudinewsnet(root, kind="lead"), heldout_dates
+    )
     news_sent_train, news_sent_test = _by_date(
         C.load_saudinewsnet(root, kind="sentences"), heldout_dates
     )
@@ -357,7 +361,9 @@ def default_training_set(
     other_train, other_test = _by_date(other.subset(keep), heldout_dates)
     loaded = _loaded_mask(other_train)
     other_loaded = other_train.subset(loaded)
-    other_train, _ = _sample(other_train.subset(~loaded), SAMPLES["saudinewsnet_other_sentences"], rng)
+    other_train, _ = _sample(
+        other_train.subset(~loaded), SAMPLES["saudinewsnet_other_sentences"], rng
+    )
     other_train = Corpus.concat([other_loaded, other_train])
     other_test, _ = _sample(other_test, 3_000, rng)
     other_train = _relabel_source(other_train, "saudinewsnet-other")
@@ -388,13 +394,20 @@ def default_training_set(
     extra = [sectarian_train] if sectarian_negatives else []
     if short_fragments:
         negatives = Corpus.concat(parts)
-        extra.append(_short_fragments(
-            negatives, SAMPLES["short_fragments"], extra_rng, source=FRAGMENT_SOURCE
-        ))
-        extra.append(_short_fragments(
-            negatives, SAMPLES["short_fragments_loaded"], extra_rng,
-            source=LOADED_FRAGMENT_SOURCE, around=FRAGMENT_TERMS,
-        ))
+        extra.append(
+            _short_fragments(
+                negatives, SAMPLES["short_fragments"], extra_rng, source=FRAGMENT_SOURCE
+            )
+        )
+        extra.append(
+            _short_fragments(
+                negatives,
+                SAMPLES["short_fragments_loaded"],
+                extra_rng,
+                source=LOADED_FRAGMENT_SOURCE,
+                around=FRAGMENT_TERMS,
+            )
+        )
     others = Corpus.concat([*parts, *extra])
     train = Corpus.concat([alfifi, others])
     offensive_heldout = Corpus.concat(offensive_test)
@@ -406,8 +419,10 @@ def default_training_set(
         "offensive_hate_dangerous_heldout": offensive_heldout,
         "sectarian_heldout": sectarian_test,
         "ordinary_heldout": Corpus.concat(
-            [ordinary_posts(c, ORDINARY_SOURCES) for c in (
-                C.load_asnd(root, "dev"), other_test, offensive_heldout)]
+            [
+                ordinary_posts(c, ORDINARY_SOURCES)
+                for c in (C.load_asnd(root, "dev"), other_test, offensive_heldout)
+            ]
         ),
         "hatecheck": C.load_hatecheck(root),
         "functional": functional_corpus(),

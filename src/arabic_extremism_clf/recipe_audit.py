@@ -52,7 +52,8 @@ def recipe_audit(model, ts, oof: tuple[np.ndarray, np.ndarray] | None = None) ->
     ----------
     model : ExtremismClassifier
     ts : TrainingSet
-        Its ``heldout`` has ``ordinary_heldout``.
+        The tokens audited are the commonest of ``heldout['ordinary_heldout']``, or of the
+        training negatives when the set has no such held-out part.
     oof : (proba, classes) or None
         Out-of-fold probabilities on ``ts.cv_corpus``; without them there is no ECE.
 
@@ -62,8 +63,14 @@ def recipe_audit(model, ts, oof: tuple[np.ndarray, np.ndarray] | None = None) ->
         ``shortcut_audit`` and, with ``oof``, ``ece_by_length`` (out-of-fold Alfifi
         scores pooled with the final model's scores on the ordinary held-out posts).
     """
-    ordinary = ts.heldout[ORDINARY]
-    out: dict = {"shortcut_audit": shortcut_audit(model, common_tokens(ordinary.texts, AUDIT_TOKENS))}
+    ordinary = ts.heldout.get(ORDINARY)
+    if ordinary is None:
+        # A training set without the ordinary held-out posts (a toy or custom recipe):
+        # audit the commonest tokens of its own negatives.
+        return corpus_audit(model, ts.train)
+    out: dict = {
+        "shortcut_audit": shortcut_audit(model, common_tokens(ordinary.texts, AUDIT_TOKENS))
+    }
     if oof is not None:
         proba, classes = oof
         column = list(classes).index(model.flagged_label)

@@ -149,7 +149,9 @@ def heldout_report(model, heldout: dict[str, Corpus], *, threshold: float | None
     from .evaluate import evaluate
 
     return {
-        name: evaluate(model, list(c.texts), list(c.labels), sources=list(c.sources), threshold=threshold)
+        name: evaluate(
+            model, list(c.texts), list(c.labels), sources=list(c.sources), threshold=threshold
+        )
         for name, c in heldout.items()
     }
 
@@ -237,8 +239,11 @@ def train_files(
     if cv:
         proba, classes = grouped_cross_val_proba(estimator, corpus, n_splits=cv, on_fold=on_fold)
         metrics["cross_validation"] = evaluate_predictions(
-            list(corpus.labels), proba, list(classes),
-            flagged_label=estimator.flagged_label, threshold=estimator.threshold,
+            list(corpus.labels),
+            proba,
+            list(classes),
+            flagged_label=estimator.flagged_label,
+            threshold=estimator.threshold,
             sources=list(corpus.sources),
         )
     model = clone(estimator).fit(list(corpus.texts), list(corpus.labels))
@@ -301,8 +306,12 @@ def train_default(
         if choose_threshold:
             religious = _religious_mask(ts.cv_corpus)
             threshold, sweep = best_macro_f1_threshold(
-                labels, proba, list(classes), estimator.flagged_label,
-                guard=religious, max_guard_rate=MAX_RELIGIOUS_FPR,
+                labels,
+                proba,
+                list(classes),
+                estimator.flagged_label,
+                guard=religious,
+                max_guard_rate=MAX_RELIGIOUS_FPR,
             )
             best = threshold
             floor = ts.recipe.get("min_threshold")
@@ -321,8 +330,12 @@ def train_default(
                 "sweep": sweep,
             }
         metrics["cross_validation"] = evaluate_predictions(
-            labels, proba, list(classes), flagged_label=estimator.flagged_label,
-            threshold=estimator.threshold, sources=list(ts.cv_corpus.sources),
+            labels,
+            proba,
+            list(classes),
+            flagged_label=estimator.flagged_label,
+            threshold=estimator.threshold,
+            sources=list(ts.cv_corpus.sources),
         )
     model = clone(estimator).fit(
         list(ts.train.texts), list(ts.train.labels), sample_weight=ts.weights(ts.train)
@@ -376,7 +389,9 @@ def best_macro_f1_threshold(
     names = np.asarray(classes, dtype=object)
     guarded = None
     if guard is not None:
-        guarded = np.asarray(guard, dtype=bool) & (np.asarray(labels, dtype=object) != flagged_label)
+        guarded = np.asarray(guard, dtype=bool) & (
+            np.asarray(labels, dtype=object) != flagged_label
+        )
     sweep = []
     for threshold in np.round(np.arange(0.05, 0.951, 0.05), 2):
         indices = label_indices(proba, column, float(threshold))
@@ -385,10 +400,14 @@ def best_macro_f1_threshold(
         row = {
             "threshold": float(threshold),
             "macro_f1": float(f1_score(labels, predicted, average="macro")),
-            "guard_flag_rate": float(flagged[guarded].mean()) if guarded is not None and guarded.any() else None,
+            "guard_flag_rate": float(flagged[guarded].mean())
+            if guarded is not None and guarded.any()
+            else None,
         }
         sweep.append(row)
-    eligible = [r for r in sweep if r["guard_flag_rate"] is None or r["guard_flag_rate"] <= max_guard_rate]
+    eligible = [
+        r for r in sweep if r["guard_flag_rate"] is None or r["guard_flag_rate"] <= max_guard_rate
+    ]
     best = max(eligible or sweep, key=lambda row: (round(row["macro_f1"], 6), row["threshold"]))
     return best["threshold"], sweep
 
@@ -406,7 +425,12 @@ def _ranking_auc(model, ts: TrainingSet, oof_proba: np.ndarray, classes) -> dict
     flagged = list(classes).index(model.flagged_label)
     positives = oof_proba[np.asarray(ts.cv_corpus.labels) == model.flagged_label, flagged]
     out = {}
-    for name in ("news_isis_heldout_days", "asnd_dev", "functional", "offensive_hate_dangerous_heldout"):
+    for name in (
+        "news_isis_heldout_days",
+        "asnd_dev",
+        "functional",
+        "offensive_hate_dangerous_heldout",
+    ):
         negatives = model.predict_proba(list(ts.heldout[name].texts))[:, flagged]
         scores = np.concatenate([positives, negatives])
         truth = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives))])

@@ -77,9 +77,7 @@ def _candidates(texts: Sequence[str], exclude: Iterable[str]) -> list[int]:
     return keep
 
 
-def _k_center(
-    vectors, order: np.ndarray, n: int, min_distance: float
-) -> list[int]:
+def _k_center(vectors, order: np.ndarray, n: int, min_distance: float) -> list[int]:
     """k-center greedy over rows of ``vectors`` (L2-normalized), starting at ``order[0]``.
 
     Returns positions into ``vectors``. Ties of the farthest distance go to the
@@ -192,10 +190,16 @@ def select_for_review(
     [0, 1]
     """
     if strategy not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {', '.join(map(repr, STRATEGIES))}, got {strategy!r}")
+        raise ValueError(
+            f"strategy must be one of {', '.join(map(repr, STRATEGIES))}, got {strategy!r}"
+        )
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive int, got {n!r}")
-    if isinstance(pool_factor, bool) or not isinstance(pool_factor, (int, np.integer)) or pool_factor < 1:
+    if (
+        isinstance(pool_factor, bool)
+        or not isinstance(pool_factor, (int, np.integer))
+        or pool_factor < 1
+    ):
         raise ValueError(f"pool_factor must be a positive int, got {pool_factor!r}")
     if not 0.0 <= min_distance <= 1.0:
         raise ValueError(f"min_distance must be in [0, 1], got {min_distance!r}")
@@ -233,7 +237,13 @@ def select_for_review(
     pool_scores, pool_features = _score(model, [texts[i] for i in pool])
     vectors = l2_normalize(pool_features, norm="l2", copy=True).tocsr()
     picked = _k_center(vectors, np.arange(pool.size), n, min_distance)
-    logger.info("chose %d of %d candidates (pool of %d around %g)", len(picked), candidates.size, pool.size, threshold)
+    logger.info(
+        "chose %d of %d candidates (pool of %d around %g)",
+        len(picked),
+        candidates.size,
+        pool.size,
+        threshold,
+    )
     return _picks(model, pool[picked], pool_scores[picked], pool_features[picked], top)
 
 

@@ -21,7 +21,13 @@ import numpy as np
 
 from ..evaluate import ThresholdChoice, select_threshold
 
-__all__ = ["MIN_NEGATIVES", "MIN_POSITIVES", "ThresholdEstimate", "pr_table", "threshold_for_target"]
+__all__ = [
+    "MIN_NEGATIVES",
+    "MIN_POSITIVES",
+    "ThresholdEstimate",
+    "pr_table",
+    "threshold_for_target",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -114,13 +120,15 @@ def pr_table(
         flagged = scores >= t
         tp = int((flagged & is_pos).sum())
         fp = int((flagged & ~is_pos).sum())
-        rows.append({
-            "threshold": float(t),
-            "precision": tp / (tp + fp) if tp + fp else None,
-            "recall": tp / int(is_pos.sum()) if is_pos.any() else None,
-            "flagged": tp + fp,
-            "fpr": fp / n_neg if n_neg else None,
-        })
+        rows.append(
+            {
+                "threshold": float(t),
+                "precision": tp / (tp + fp) if tp + fp else None,
+                "recall": tp / int(is_pos.sum()) if is_pos.any() else None,
+                "flagged": tp + fp,
+                "fpr": fp / n_neg if n_neg else None,
+            }
+        )
     return rows
 
 
@@ -189,7 +197,9 @@ def threshold_for_target(
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
     target = {"precision": precision} if precision is not None else {"recall": recall}
-    choice = select_threshold(truth, scores, flagged_label=str(flagged_label), precision=precision, recall=recall)
+    choice = select_threshold(
+        truth, scores, flagged_label=str(flagged_label), precision=precision, recall=recall
+    )
     rng = np.random.default_rng(seed)
     pos, neg = np.flatnonzero(is_pos), np.flatnonzero(~is_pos)
     found, precisions, recalls = [], [], []
@@ -199,10 +209,15 @@ def threshold_for_target(
         precisions.append(p)
         recalls.append(r)
         try:
-            found.append(select_threshold(
-                truth[rows], scores[rows], flagged_label=str(flagged_label),
-                precision=precision, recall=recall,
-            ).threshold)
+            found.append(
+                select_threshold(
+                    truth[rows],
+                    scores[rows],
+                    flagged_label=str(flagged_label),
+                    precision=precision,
+                    recall=recall,
+                ).threshold
+            )
         except ValueError:  # the target cannot be met on this resample
             continue
     n_failed = n_boot - len(found)
@@ -215,8 +230,14 @@ def threshold_for_target(
         return float(low), float(high)
 
     return ThresholdEstimate(
-        choice=choice, target=target, interval=interval(found),
-        precision_interval=interval(precisions), recall_interval=interval(recalls),
-        confidence=float(confidence), n_boot=int(n_boot), n_failed=n_failed,
-        n_positive=n_pos, n_negative=n_neg,
+        choice=choice,
+        target=target,
+        interval=interval(found),
+        precision_interval=interval(precisions),
+        recall_interval=interval(recalls),
+        confidence=float(confidence),
+        n_boot=int(n_boot),
+        n_failed=n_failed,
+        n_positive=n_pos,
+        n_negative=n_neg,
     )

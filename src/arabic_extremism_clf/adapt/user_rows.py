@@ -84,7 +84,12 @@ class AdaptedTrainingSet(TrainingSet):
 
 
 def _check_weight(weight: object) -> float:
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not np.isfinite(weight) or weight <= 0:
+    if (
+        isinstance(weight, bool)
+        or not isinstance(weight, (int, float))
+        or not np.isfinite(weight)
+        or weight <= 0
+    ):
         raise ValueError(f"weight must be a positive number, got {weight!r}")
     return float(weight)
 
@@ -134,13 +139,17 @@ def read_user_rows(
     corpora, summaries = [], []
     seen: dict[str, tuple[str, str, int]] = {}  # normalized text -> (label, file, line)
     for path in map(Path, files):
-        corpus = read_corpus(path, text_col=text_col, label_col=label_col, format=format, min_labels=1)
+        corpus = read_corpus(
+            path, text_col=text_col, label_col=label_col, format=format, min_labels=1
+        )
         for text, label, meta in zip(corpus.texts, corpus.labels, corpus.meta):
             if label not in allowed:
                 raise CorpusError(
                     f"label {label!r} is not a label of the model: use one of "
                     f"{', '.join(map(repr, allowed))} (check {label_col!r})",
-                    path=str(path), line=meta["line"], column=label_col,
+                    path=str(path),
+                    line=meta["line"],
+                    column=label_col,
                 )
             key = normalize(text)
             first = seen.setdefault(key, (label, path.name, meta["line"]))
@@ -148,17 +157,21 @@ def read_user_rows(
                 raise CorpusError(
                     f"this post is labelled {label!r} but the same post (after normalization) "
                     f"is labelled {first[0]!r} in {first[1]} line {first[2]}: keep one label",
-                    path=str(path), line=meta["line"], column=label_col,
+                    path=str(path),
+                    line=meta["line"],
+                    column=label_col,
                 )
         source = USER_SOURCE_PREFIX + path.stem
         ids = tuple(USER_SOURCE_PREFIX + i for i in corpus.ids)
         corpora.append(replace(corpus, sources=(source,) * len(corpus), ids=ids, groups=ids))
         fingerprint = file_fingerprint(path)
-        summaries.append({
-            **{k: fingerprint[k] for k in ("path", "sha256", "bytes")},
-            "rows": len(corpus),
-            "labels": dict(sorted(Counter(corpus.labels).items())),
-        })
+        summaries.append(
+            {
+                **{k: fingerprint[k] for k in ("path", "sha256", "bytes")},
+                "rows": len(corpus),
+                "labels": dict(sorted(Counter(corpus.labels).items())),
+            }
+        )
     return Corpus.concat(corpora), summaries
 
 
@@ -192,7 +205,9 @@ def adapted_training_set(
     weight = _check_weight(weight)
     if not len(user):
         raise ValueError("user has no rows: nothing to add to the recipe")
-    sources = tuple(s if s.startswith(USER_SOURCE_PREFIX) else USER_SOURCE_PREFIX + s for s in user.sources)
+    sources = tuple(
+        s if s.startswith(USER_SOURCE_PREFIX) else USER_SOURCE_PREFIX + s for s in user.sources
+    )
     user = replace(user, sources=sources)
     user_keys = {normalize(t) for t in user.texts}
     train = training_set.train
@@ -200,7 +215,9 @@ def adapted_training_set(
     dropped = train.subset(~keep)
     kept_ids = set(np.asarray(train.ids, dtype=object)[keep].tolist())
     cv_corpus = training_set.cv_corpus
-    cv_corpus = cv_corpus.subset([i for i, row_id in enumerate(cv_corpus.ids) if row_id in kept_ids])
+    cv_corpus = cv_corpus.subset(
+        [i for i, row_id in enumerate(cv_corpus.ids) if row_id in kept_ids]
+    )
     merged = Corpus.concat([train.subset(keep), user])
     summary = {
         "weight": weight,
@@ -213,15 +230,25 @@ def adapted_training_set(
     recipe = {
         **training_set.recipe,
         "train_sizes": _sizes(merged),
-        "user_rows": {k: summary[k] for k in ("weight", "rows", "labels", "overridden_recipe_rows")},
+        "user_rows": {
+            k: summary[k] for k in ("weight", "rows", "labels", "overridden_recipe_rows")
+        },
     }
     logger.info(
         "added %d user rows (%s) with weight %g; %d recipe rows overridden",
-        len(user), summary["labels"], weight, len(dropped),
+        len(user),
+        summary["labels"],
+        weight,
+        len(dropped),
     )
     return AdaptedTrainingSet(
-        train=merged, cv_corpus=cv_corpus, heldout=training_set.heldout,
-        files=list(training_set.files), recipe=recipe, user_weight=weight, user_rows=summary,
+        train=merged,
+        cv_corpus=cv_corpus,
+        heldout=training_set.heldout,
+        files=list(training_set.files),
+        recipe=recipe,
+        user_weight=weight,
+        user_rows=summary,
     )
 
 
@@ -308,8 +335,9 @@ def train_adapted(
         if chosen is not None:
             estimator = estimator.set_params(threshold=chosen)
             metrics_note = (
-                "given as threshold=" if threshold is not None else
-                f"the threshold of the shipped default model (recipe {DEFAULT_RECIPE}, chosen on its "
+                "given as threshold="
+                if threshold is not None
+                else f"the threshold of the shipped default model (recipe {DEFAULT_RECIPE}, chosen on its "
                 "grouped cross-validation); no cross-validation was run with the added rows"
             )
     elif threshold is not None:
@@ -318,8 +346,11 @@ def train_adapted(
         estimator, cv=cv, on_fold=on_fold, choose_threshold=threshold is None, training_set=ts
     )
     result.training["files"] = list(result.training.get("files", [])) + [
-        {**{k: f[k] for k in ("path", "sha256", "bytes")}, "licence": "supplied by the user",
-         "source": "the user's labelled rows (training.user_rows)"}
+        {
+            **{k: f[k] for k in ("path", "sha256", "bytes")},
+            "licence": "supplied by the user",
+            "source": "the user's labelled rows (training.user_rows)",
+        }
         for f in summaries
     ]
     result.training["user_rows"] = ts.user_rows

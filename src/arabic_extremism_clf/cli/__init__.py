@@ -24,7 +24,14 @@ __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``aeclf --help`` lists them.
 SUBCOMMANDS = (
-    "score", "train", "sample", "threshold", "evaluate", "audit", "serve", "review",
+    "score",
+    "train",
+    "sample",
+    "threshold",
+    "evaluate",
+    "audit",
+    "serve",
+    "review",
     "preprocess",
     "match",
 )
@@ -66,8 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except UsageError as exc:
         command = parser.commands[args.command]
-        print(f"{command.format_usage().rstrip()}\naeclf {args.command}: error: {exc}",
-              file=sys.stderr)
+        print(
+            f"{command.format_usage().rstrip()}\naeclf {args.command}: error: {exc}",
+            file=sys.stderr,
+        )
         return 2
     except (AeclfError, OSError, ValueError, TypeError) as exc:
         command = parser.commands[args.command]

@@ -21,7 +21,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", help="model directory (default: the shipped model)")
     parser.add_argument("--data-dir", help="shared data directory (default: $AECLF_DATA_DIR)")
     parser.add_argument(
-        "--tokens", type=positive_int, default=3000, metavar="N",
+        "--tokens",
+        type=positive_int,
+        default=3000,
+        metavar="N",
         help="how many common tokens (default: 3000)",
     )
     parser.add_argument("--threshold", type=probability, help="override the model's threshold")

@@ -54,12 +54,18 @@ def run(args: argparse.Namespace) -> int:
         reports = {}
         for path in args.files:
             corpus: Corpus = read_corpus(
-                path, text_col=args.text_col, label_col=args.label_col, format=args.format,
+                path,
+                text_col=args.text_col,
+                label_col=args.label_col,
+                format=args.format,
                 min_labels=1,
             )
             reports[str(path)] = evaluate(
-                model, list(corpus.texts), list(corpus.labels),
-                sources=list(corpus.sources), threshold=args.threshold,
+                model,
+                list(corpus.texts),
+                list(corpus.labels),
+                sources=list(corpus.sources),
+                threshold=args.threshold,
             )
     if args.json:
         print(json.dumps(reports, ensure_ascii=False, indent=2))

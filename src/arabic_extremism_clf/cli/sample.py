@@ -33,7 +33,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "to 'aeclf train --recipe default'.",
     )
     parser.add_argument(
-        "inputs", nargs="+", metavar="INPUT",
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
         help="input files as for 'aeclf score' ('-': stdin; a directory: a Parquet data set)",
     )
     parser.add_argument("-n", type=int, required=True, help="how many posts to choose")
@@ -41,30 +43,49 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--overwrite", action="store_true", help="replace an existing output")
     parser.add_argument("--model", help="model directory (default: the shipped model)")
     parser.add_argument(
-        "--exclude", nargs="+", default=[], metavar="FILE",
+        "--exclude",
+        nargs="+",
+        default=[],
+        metavar="FILE",
         help="files of posts already labelled (read like the inputs; e.g. earlier samples)",
     )
     parser.add_argument(
-        "--strategy", choices=STRATEGIES, default=STRATEGIES[0],
+        "--strategy",
+        choices=STRATEGIES,
+        default=STRATEGIES[0],
         help="uncertain-diverse (default): nearest the threshold first, no near-copies; "
         "uncertain: nearest the threshold, copies included; k-center: the most diverse of the 5N nearest; random: a uniform sample",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of ties and of random (default: 0)")
-    parser.add_argument("--threshold", type=float, help="operating threshold (default: the model's)")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of ties and of random (default: 0)"
+    )
+    parser.add_argument(
+        "--threshold", type=float, help="operating threshold (default: the model's)"
+    )
     parser.add_argument("--top", type=int, default=5, help="n-grams per post (default: 5)")
     parser.add_argument(
-        "--format", choices=["auto", *aeclf_io.INPUT_FORMATS], default="auto",
+        "--format",
+        choices=["auto", *aeclf_io.INPUT_FORMATS],
+        default="auto",
         help="input format (default: from the file suffix; stdin and unknown: text)",
     )
     parser.add_argument(
-        "--text-col", "--text-field", dest="text_col", default="text",
+        "--text-col",
+        "--text-field",
+        dest="text_col",
+        default="text",
         help="column (CSV/TSV/Parquet) or field (JSON Lines) of the posts (default: text)",
     )
     parser.add_argument(
-        "--id-col", "--id-field", dest="id_col", help="column or field of the ids, copied to the output"
+        "--id-col",
+        "--id-field",
+        dest="id_col",
+        help="column or field of the ids, copied to the output",
     )
     parser.add_argument(
-        "--no-quoting", dest="quoting", action="store_false",
+        "--no-quoting",
+        dest="quoting",
+        action="store_false",
         help="CSV/TSV: fields are not quoted, read every double quote literally",
     )
     parser.set_defaults(run=run)
@@ -92,10 +113,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"aeclf sample: error: -n must be a positive number, got {args.n}", file=sys.stderr)
         return 2
     if args.top < 1:
-        print(f"aeclf sample: error: --top must be a positive number, got {args.top}", file=sys.stderr)
+        print(
+            f"aeclf sample: error: --top must be a positive number, got {args.top}", file=sys.stderr
+        )
         return 2
     if args.threshold is not None and not 0.0 < args.threshold < 1.0:
-        print(f"aeclf sample: error: --threshold must be in (0, 1), got {args.threshold:g}", file=sys.stderr)
+        print(
+            f"aeclf sample: error: --threshold must be in (0, 1), got {args.threshold:g}",
+            file=sys.stderr,
+        )
         return 2
     output = Path(args.output)
     if output.exists() and not args.overwrite:
@@ -109,8 +135,14 @@ def run(args: argparse.Namespace) -> int:
     records, bad = _texts(args.inputs, args)
     excluded, _ = _texts(args.exclude, args) if args.exclude else ([], 0)
     picks = select_for_review(
-        model, [r.text for r in records], args.n, strategy=args.strategy,
-        threshold=args.threshold, exclude=[r.text for r in excluded], seed=args.seed, top=args.top,
+        model,
+        [r.text for r in records],
+        args.n,
+        strategy=args.strategy,
+        threshold=args.threshold,
+        exclude=[r.text for r in excluded],
+        seed=args.seed,
+        top=args.top,
     )
     columns = COLUMNS if len(args.inputs) == 1 else ["file", *COLUMNS]
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -121,10 +153,17 @@ def run(args: argparse.Namespace) -> int:
             record = records[pick.index]
             ngrams = json.dumps(
                 [[c.feature, round(c.weight, 4)] for c in pick.ngrams],
-                ensure_ascii=False, separators=(",", ":"),
+                ensure_ascii=False,
+                separators=(",", ":"),
             )
-            row = [record.text, record.line, "" if record.id is None else record.id,
-                   f"{pick.score:.4f}", ngrams, ""]
+            row = [
+                record.text,
+                record.line,
+                "" if record.id is None else record.id,
+                f"{pick.score:.4f}",
+                ngrams,
+                "",
+            ]
             writer.writerow(row if len(args.inputs) == 1 else [record.file, *row])
     print(
         f"aeclf sample: wrote {len(picks)} posts to {output} (of {len(records)} readable rows; "
@@ -132,5 +171,7 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if len(picks) < args.n:
-        print(f"aeclf sample: only {len(picks)} new posts were left to choose from", file=sys.stderr)
+        print(
+            f"aeclf sample: only {len(picks)} new posts were left to choose from", file=sys.stderr
+        )
     return 0

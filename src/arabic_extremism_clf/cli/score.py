@@ -270,7 +270,16 @@ def run(args: argparse.Namespace) -> int:
                 writer = aeclf_io.JsonlWriter(stream)
             bar = stack.enter_context(_progress(args))
             _score_inputs(
-                args, model, writer, stream, summary, point, with_file, flagged_label, bar, top,
+                args,
+                model,
+                writer,
+                stream,
+                summary,
+                point,
+                with_file,
+                flagged_label,
+                bar,
+                top,
                 known,
             )
     except BrokenPipeError:

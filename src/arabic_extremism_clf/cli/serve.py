@@ -22,7 +22,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "serve",
         help="run the HTTP service (needs: pip install 'arabic-extremism-clf[serve]')",
-        description="Serve a model over HTTP: POST /classify with {\"texts\": [...]} returns "
+        description='Serve a model over HTTP: POST /classify with {"texts": [...]} returns '
         "one label, confidence and scores per text; GET /health, GET /model (the manifest), "
         "GET /docs and /openapi.json. SIGTERM or Ctrl+C stops it after the requests in "
         "progress. There is no authentication: keep it on loopback or a private network.",
@@ -33,41 +33,58 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--port", type=port, default=8000, help="port (default: 8000)")
     parser.add_argument(
-        "--max-batch", type=positive_int, default=DEFAULT_MAX_BATCH,
+        "--max-batch",
+        type=positive_int,
+        default=DEFAULT_MAX_BATCH,
         help=f"most texts per request (default: {DEFAULT_MAX_BATCH})",
     )
     parser.add_argument(
-        "--max-body-bytes", type=positive_int, default=DEFAULT_MAX_BODY_BYTES,
+        "--max-body-bytes",
+        type=positive_int,
+        default=DEFAULT_MAX_BODY_BYTES,
         help=f"largest request body in bytes (default: {DEFAULT_MAX_BODY_BYTES})",
     )
     parser.add_argument(
-        "--max-text-chars", type=positive_int, default=DEFAULT_MAX_TEXT_CHARS,
+        "--max-text-chars",
+        type=positive_int,
+        default=DEFAULT_MAX_TEXT_CHARS,
         help=f"longest text in characters (default: {DEFAULT_MAX_TEXT_CHARS})",
     )
     parser.add_argument(
-        "--max-top", type=positive_int, default=DEFAULT_MAX_TOP,
+        "--max-top",
+        type=positive_int,
+        default=DEFAULT_MAX_TOP,
         help=f"most n-grams per explanation (default: {DEFAULT_MAX_TOP})",
     )
     parser.add_argument(
-        "--max-concurrent-batches", type=positive_int, default=DEFAULT_MAX_CONCURRENT_BATCHES,
+        "--max-concurrent-batches",
+        type=positive_int,
+        default=DEFAULT_MAX_CONCURRENT_BATCHES,
         help="batches scored at once per process, each in a worker thread "
         f"(default: {DEFAULT_MAX_CONCURRENT_BATCHES})",
     )
     parser.add_argument(
-        "--known", metavar="SIGS",
+        "--known",
+        metavar="SIGS",
         help="signatures of known posts (aeclf match index): every result gets 'match'",
     )
     add_match_threshold(parser, "the one recorded in SIGS; needs --known")
     parser.add_argument(
-        "--workers", type=positive_int, default=1,
+        "--workers",
+        type=positive_int,
+        default=1,
         help="server processes, each with its own copy of the model (default: 1)",
     )
     parser.add_argument(
-        "--log-level", choices=["critical", "error", "warning", "info", "debug"],
-        default="info", help="the server's log level (default: info)",
+        "--log-level",
+        choices=["critical", "error", "warning", "info", "debug"],
+        default="info",
+        help="the server's log level (default: info)",
     )
     parser.add_argument(
-        "--no-access-log", dest="access_log", action="store_false",
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
         help="do not log one line per request",
     )
     parser.set_defaults(run=run)

@@ -24,12 +24,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("file", metavar="LABELLED_FILE", help="labelled CSV, TSV or JSONL file")
     parser.add_argument("--model", help="model directory (default: the shipped model)")
     target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--target-precision", type=float, help="lowest threshold with this precision")
+    target.add_argument(
+        "--target-precision", type=float, help="lowest threshold with this precision"
+    )
     target.add_argument("--target-recall", type=float, help="highest threshold with this recall")
     parser.add_argument("-o", "--output", help="write a copy of the model with the threshold here")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing model copy")
-    parser.add_argument("--plot", metavar="PNG", help="save the precision/recall curve (needs matplotlib)")
-    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default: 1000)")
+    parser.add_argument(
+        "--plot", metavar="PNG", help="save the precision/recall curve (needs matplotlib)"
+    )
+    parser.add_argument(
+        "--bootstrap", type=int, default=1000, help="bootstrap resamples (default: 1000)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default: 0)")
     parser.add_argument("--text-col", default="text", help="text column/field (default: text)")
     parser.add_argument("--label-col", default="label", help="label column/field (default: label)")
@@ -71,7 +77,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"aeclf threshold: error: {flag} must be in (0, 1], got {target:g}", file=sys.stderr)
         return 2
     if args.bootstrap < 10:
-        print(f"aeclf threshold: error: --bootstrap must be at least 10, got {args.bootstrap}", file=sys.stderr)
+        print(
+            f"aeclf threshold: error: --bootstrap must be at least 10, got {args.bootstrap}",
+            file=sys.stderr,
+        )
         return 2
     plt = None
     if args.plot:
@@ -95,13 +104,22 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     label = str(model.classes_[flagged])
-    corpus = read_corpus(args.file, text_col=args.text_col, label_col=args.label_col,
-                         format=args.format, min_labels=1)
+    corpus = read_corpus(
+        args.file,
+        text_col=args.text_col,
+        label_col=args.label_col,
+        format=args.format,
+        min_labels=1,
+    )
     scores = model.predict_proba(list(corpus.texts))[:, flagged]
     estimate = threshold_for_target(
-        list(corpus.labels), scores, flagged_label=label,
-        precision=args.target_precision, recall=args.target_recall,
-        n_boot=args.bootstrap, seed=args.seed,
+        list(corpus.labels),
+        scores,
+        flagged_label=label,
+        precision=args.target_precision,
+        recall=args.target_recall,
+        n_boot=args.bootstrap,
+        seed=args.seed,
     )
     table = pr_table(list(corpus.labels), scores, flagged_label=label)
     if args.json:
@@ -109,8 +127,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"{'threshold':>9}  {'precision':>9}  {'recall':>6}  {'flagged':>7}  {'FPR':>6}")
         for row in table:
-            print(f"{row['threshold']:>9.2f}  {_fmt(row['precision']):>9}  {_fmt(row['recall']):>6}  "
-                  f"{row['flagged']:>7}  {_fmt(row['fpr']):>6}")
+            print(
+                f"{row['threshold']:>9.2f}  {_fmt(row['precision']):>9}  {_fmt(row['recall']):>6}  "
+                f"{row['flagged']:>7}  {_fmt(row['fpr']):>6}"
+            )
         c, pct = estimate.choice, round(100 * estimate.confidence)
         name, value = next(iter(estimate.target.items()))
         print(
@@ -122,8 +142,10 @@ def run(args: argparse.Namespace) -> int:
             f"{c.n_flagged} flagged"
         )
         if estimate.n_failed:
-            print(f"the target was not met in {estimate.n_failed} of {estimate.n_boot} resamples: "
-                  "it is at the edge of what the model reaches on these posts")
+            print(
+                f"the target was not met in {estimate.n_failed} of {estimate.n_boot} resamples: "
+                "it is at the edge of what the model reaches on these posts"
+            )
     if plt is not None:
         _plot(plt, corpus.labels, scores, label, estimate, args.plot)
         print(f"plot written to {args.plot}", file=sys.stderr)
@@ -138,8 +160,11 @@ def run(args: argparse.Namespace) -> int:
                 f"target {name} {value:g} on the user's labelled file "
                 f"{file_fingerprint(args.file)['path']} ({estimate.n_positive} {label} and "
                 f"{estimate.n_negative} other posts; aeclf threshold): "
-                + ("the lowest threshold with at least that precision" if name == "precision"
-                   else "the highest threshold with at least that recall")
+                + (
+                    "the lowest threshold with at least that precision"
+                    if name == "precision"
+                    else "the highest threshold with at least that recall"
+                )
                 + f"; {round(100 * estimate.confidence)}% bootstrap interval "
                 f"{estimate.interval[0]:.4f} to {estimate.interval[1]:.4f} over {estimate.n_boot} resamples"
                 f"; the previous threshold was {model.threshold:g}; the model was not retrained"
@@ -152,9 +177,17 @@ def run(args: argparse.Namespace) -> int:
         model.set_params(threshold=estimate.choice.threshold)
         from ..persistence import save_model
 
-        path = save_model(model, args.output, training=manifest.get("training"), metrics=metrics,
-                          overwrite=args.overwrite)
-        print(f"model with threshold {estimate.choice.threshold:.4f} written to {path}", file=sys.stderr)
+        path = save_model(
+            model,
+            args.output,
+            training=manifest.get("training"),
+            metrics=metrics,
+            overwrite=args.overwrite,
+        )
+        print(
+            f"model with threshold {estimate.choice.threshold:.4f} written to {path}",
+            file=sys.stderr,
+        )
     return 0
 
 

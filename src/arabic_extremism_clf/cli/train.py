@@ -24,7 +24,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "and save it (a directory with a JSON manifest, numeric arrays and a model card).",
     )
     parser.add_argument(
-        "files", nargs="*",
+        "files",
+        nargs="*",
         help="labelled CSV, TSV or JSONL files (with --recipe default: rows added to the recipe)",
     )
     parser.add_argument(
@@ -34,7 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "with FILEs, the recipe plus their rows",
     )
     parser.add_argument(
-        "--weight", type=float,
+        "--weight",
+        type=float,
         help="--recipe default with FILEs: sample weight of each of their rows (default: "
         "arabic_extremism_clf.adapt.DEFAULT_USER_WEIGHT; an Alfifi positive weighs 1)",
     )
@@ -45,7 +47,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--label-col", default="label", help="label column/field (default: label)")
     parser.add_argument("--format", choices=["csv", "tsv", "jsonl"], help="input format")
     parser.add_argument(
-        "--cv", type=int,
+        "--cv",
+        type=int,
         help="cross-validation folds, 0 to skip (default: 5; with --recipe default and FILEs: "
         "0, the model is fitted once and keeps the shipped model's threshold)",
     )
@@ -54,8 +57,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="label the threshold applies to (default: 'promotional' when the data has that "
         "label, else none: each post gets its most probable label)",
     )
-    parser.add_argument("--threshold", type=probability, help="decision threshold of the flagged label")
-    parser.add_argument("--C", dest="C", type=positive_float, help="inverse regularization strength")
+    parser.add_argument(
+        "--threshold", type=probability, help="decision threshold of the flagged label"
+    )
+    parser.add_argument(
+        "--C", dest="C", type=positive_float, help="inverse regularization strength"
+    )
     parser.add_argument(
         "--loss",
         choices=["log_loss", "squared_hinge"],
@@ -95,7 +102,9 @@ def run(args: argparse.Namespace) -> int:
         print("aeclf train: error: --weight needs --recipe default and FILEs", file=sys.stderr)
         return 2
     if args.weight is not None and not args.weight > 0:
-        print(f"aeclf train: error: --weight must be positive, got {args.weight:g}", file=sys.stderr)
+        print(
+            f"aeclf train: error: --weight must be positive, got {args.weight:g}", file=sys.stderr
+        )
         return 2
     check_model_target(args.output, args.overwrite)  # before minutes of training
     progress = _fold_logger()
@@ -104,29 +113,42 @@ def run(args: argparse.Namespace) -> int:
 
         estimator = _estimator(args, {PROMOTIONAL})
         result = train_adapted(
-            args.files, data_dir=args.data_dir, estimator=estimator,
+            args.files,
+            data_dir=args.data_dir,
+            estimator=estimator,
             weight=DEFAULT_USER_WEIGHT if args.weight is None else args.weight,
-            cv=0 if args.cv is None else args.cv, threshold=args.threshold,
-            text_col=args.text_col, label_col=args.label_col, format=args.format,
+            cv=0 if args.cv is None else args.cv,
+            threshold=args.threshold,
+            text_col=args.text_col,
+            label_col=args.label_col,
+            format=args.format,
             on_fold=progress,
         )
     elif args.recipe:
         estimator = _estimator(args, {PROMOTIONAL})
         result = train_default(
-            estimator, data_dir=args.data_dir, cv=5 if args.cv is None else args.cv, on_fold=progress,
+            estimator,
+            data_dir=args.data_dir,
+            cv=5 if args.cv is None else args.cv,
+            on_fold=progress,
             choose_threshold=args.threshold is None,
         )
     else:
         # One file must hold two labels; several files may hold one each (positives.csv
         # and negatives.csv), as long as they hold two together.
         min_labels = 2 if len(args.files) == 1 else 1
-        corpus = Corpus.concat([
-            read_corpus(
-                path, text_col=args.text_col, label_col=args.label_col, format=args.format,
-                min_labels=min_labels,
-            )
-            for path in args.files
-        ])
+        corpus = Corpus.concat(
+            [
+                read_corpus(
+                    path,
+                    text_col=args.text_col,
+                    label_col=args.label_col,
+                    format=args.format,
+                    min_labels=min_labels,
+                )
+                for path in args.files
+            ]
+        )
         if len(set(corpus.labels)) < 2:
             print(
                 f"aeclf train: error: the files hold only the label {corpus.labels[0]!r}; "
@@ -149,7 +171,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _fold_logger():
     def on_fold(fold: int, accuracy: float) -> None:
-        print(f"  cross-validation fold {fold + 1}: accuracy {accuracy:.4f}", file=sys.stderr, flush=True)
+        print(
+            f"  cross-validation fold {fold + 1}: accuracy {accuracy:.4f}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     return on_fold
-

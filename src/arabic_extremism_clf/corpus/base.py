@@ -122,7 +122,9 @@ class Corpus:
         }
         for corpus in corpora:
             if not isinstance(corpus, Corpus):
-                raise TypeError(f"Corpus.concat expects Corpus objects, got {type(corpus).__name__}")
+                raise TypeError(
+                    f"Corpus.concat expects Corpus objects, got {type(corpus).__name__}"
+                )
             for name, values in fields.items():
                 values.extend(getattr(corpus, name))
         return Corpus(**{name: tuple(values) for name, values in fields.items()})

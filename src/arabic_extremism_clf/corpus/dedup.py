@@ -46,7 +46,9 @@ def _dedup_words(text: str) -> frozenset[str]:
     )
 
 
-def near_duplicate_clusters(texts: Sequence[str], threshold: float = NEAR_DUPLICATE_JACCARD) -> list[int]:
+def near_duplicate_clusters(
+    texts: Sequence[str], threshold: float = NEAR_DUPLICATE_JACCARD
+) -> list[int]:
     """Cluster texts whose word sets have a Jaccard similarity >= ``threshold``.
 
     Candidates are found with prefix filtering (exact for Jaccard: two sets this

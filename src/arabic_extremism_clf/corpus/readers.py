@@ -79,7 +79,7 @@ def _csv_error(exc: csv.Error, path: Path, start: int, current: int) -> CorpusEr
     if "unexpected end of data" in str(exc):
         return CorpusError(
             "a double quote opened in this record is never closed (the field runs to the "
-            'end of the file): close the quote, or double every quote inside a quoted '
+            "end of the file): close the quote, or double every quote inside a quoted "
             'field ("")',
             path=str(path),
             line=start,
@@ -102,7 +102,7 @@ def read_corpus(
     text_col: str = "text",
     label_col: str = "label",
     id_col: str | None = None,
-    format: str | None = None,  # noqa: A002 - the name users expect
+    format: str | None = None,
     encoding: str = "utf-8",
     delimiter: str | None = None,
     quoting: bool = True,
@@ -174,7 +174,7 @@ def read_corpus(
     return _user_corpus(path, rows, id_col, min_labels)
 
 
-def _infer_format(path: Path, format: str | None) -> str:  # noqa: A002
+def _infer_format(path: Path, format: str | None) -> str:
     """The format, given or from the file suffix."""
     if format is not None:
         fmt = str(format).lower().lstrip(".")
@@ -249,8 +249,7 @@ def _check_header(
     for name in header:
         if name in seen:
             raise CorpusError(
-                f"the header names the column {name!r} twice: give every column a "
-                "distinct name",
+                f"the header names the column {name!r} twice: give every column a distinct name",
                 path=str(path),
                 line=line,
                 column=name,
@@ -311,8 +310,7 @@ def _check_row(
         )
     if not text.strip():
         raise CorpusError(
-            f"field {text_col!r} is empty: every row needs a post; fill it in or delete "
-            "the row",
+            f"field {text_col!r} is empty: every row needs a post; fill it in or delete the row",
             path=str(path),
             line=line,
             column=text_col,
@@ -406,22 +404,17 @@ def _json_label(value: Any, path: Path, line: int, label_col: str) -> str:
     if value is None:
         return ""
     raise CorpusError(
-        f"label in field {label_col!r} is {_json_type(value)}: labels must be strings "
-        "or numbers",
+        f"label in field {label_col!r} is {_json_type(value)}: labels must be strings or numbers",
         path=str(path),
         line=line,
         column=label_col,
     )
 
 
-def _user_corpus(
-    path: Path, rows: Sequence[_Row], id_col: str | None, min_labels: int
-) -> Corpus:
+def _user_corpus(path: Path, rows: Sequence[_Row], id_col: str | None, min_labels: int) -> Corpus:
     """Build the Corpus of read_corpus, refusing duplicate ids, no rows, too few labels."""
     if not rows:
-        raise CorpusError(
-            "no data rows: the file needs one row per labelled post", path=str(path)
-        )
+        raise CorpusError("no data rows: the file needs one row per labelled post", path=str(path))
     stem = path.stem
     ids: list[str] = []
     first_line: dict[str, int] = {}

@@ -1,5 +1,4 @@
-"""Cutting news articles to post length: a lead, or sentence snippets packed to one tweet.
-"""
+"""Cutting news articles to post length: a lead, or sentence snippets packed to one tweet."""
 
 from __future__ import annotations
 
@@ -56,7 +55,9 @@ def _snippets(content: str, limit: int = POST_MAX_CHARS) -> list[str]:
     """Post-sized snippets of an article (see :func:`load_saudinewsnet`)."""
     pieces: list[str] = []
     for sentence in _sentences(content):
-        pieces.extend(_pack(_CLAUSE_END_RE.split(sentence), limit) if len(sentence) > limit else [sentence])
+        pieces.extend(
+            _pack(_CLAUSE_END_RE.split(sentence), limit) if len(sentence) > limit else [sentence]
+        )
     merged: list[str] = []
     carry = ""
     for piece in pieces:

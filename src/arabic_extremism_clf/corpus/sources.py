@@ -57,104 +57,106 @@ class CorpusSource:
 #: Source, citation and licence of every corpus folder (keys: :data:`CORPUS_FOLDERS`), as
 #: the shared data directory's README and each folder's SOURCE.txt give them. The model
 #: card looks training files up here by the folder recorded in their fingerprint.
-CORPUS_SOURCES: Mapping[str, CorpusSource] = MappingProxyType({
-    "alfifi-isis-2000": CorpusSource(
-        title="Alfifi et al.: 2015 Arabic tweets of pro-ISIS accounts and other tweets",
-        url="https://github.com/majidalfifi/extremism-llm",
-        citation=(
-            "Alfifi, Kaghazgaran, Caverlee. Extremism Detection and Counter-Messaging with "
-            "Large Language Models. ASONAM"
+CORPUS_SOURCES: Mapping[str, CorpusSource] = MappingProxyType(
+    {
+        "alfifi-isis-2000": CorpusSource(
+            title="Alfifi et al.: 2015 Arabic tweets of pro-ISIS accounts and other tweets",
+            url="https://github.com/majidalfifi/extremism-llm",
+            citation=(
+                "Alfifi, Kaghazgaran, Caverlee. Extremism Detection and Counter-Messaging with "
+                "Large Language Models. ASONAM"
+            ),
+            licence=(
+                "None declared: research use only; redistribution status unclear (the tweets "
+                "come from the 2015 Arabic Twitter firehose)"
+            ),
         ),
-        licence=(
-            "None declared: research use only; redistribution status unclear (the tweets "
-            "come from the 2015 Arabic Twitter firehose)"
+        "saudinewsnet": CorpusSource(
+            title="SaudiNewsNet: Saudi newspaper articles, July-August 2015",
+            url="https://github.com/parallelfold/SaudiNewsNet",
+            citation="Alhagri, M. A. (2015). Saudi Newspapers Arabic Corpus (SaudiNewsNet)",
+            licence=(
+                "CC BY-NC-SA 4.0 (non-commercial, share-alike); article copyright stays with "
+                "the newspapers; research use only"
+            ),
         ),
-    ),
-    "saudinewsnet": CorpusSource(
-        title="SaudiNewsNet: Saudi newspaper articles, July-August 2015",
-        url="https://github.com/parallelfold/SaudiNewsNet",
-        citation="Alhagri, M. A. (2015). Saudi Newspapers Arabic Corpus (SaudiNewsNet)",
-        licence=(
-            "CC BY-NC-SA 4.0 (non-commercial, share-alike); article copyright stays with "
-            "the newspapers; research use only"
+        "asnd": CorpusSource(
+            title="ASND: Al Jazeera and other outlets' social-media news posts",
+            url="https://github.com/shammur/Arabic_news_text_classification_datasets",
+            citation=(
+                "Chowdhury, Abdelali, Darwish, Jung, Salminen, Jansen (2020). Improving Arabic "
+                "Text Categorization Using Transformer Training Diversification. WANLP 2020"
+            ),
+            licence="CC BY 4.0 per the Masader catalogue; the repository itself states no licence",
         ),
-    ),
-    "asnd": CorpusSource(
-        title="ASND: Al Jazeera and other outlets' social-media news posts",
-        url="https://github.com/shammur/Arabic_news_text_classification_datasets",
-        citation=(
-            "Chowdhury, Abdelali, Darwish, Jung, Salminen, Jansen (2020). Improving Arabic "
-            "Text Categorization Using Transformer Training Diversification. WANLP 2020"
+        "osact2020": CorpusSource(
+            title="OSACT 2020 shared task: offensive language and hate speech tweets",
+            url="https://github.com/motazsaad/arabic-hatespeech-data",
+            citation=(
+                "Mubarak, Darwish, Magdy, Elsayed, Al-Khalifa (2020). Overview of OSACT4 Arabic "
+                "Offensive Language Detection Shared Task. OSACT4 (LREC 2020)"
+            ),
+            licence=(
+                "CC BY 4.0 per the Masader catalogue (QCRI, OffensEval 2020); the mirror the "
+                "files come from states no licence"
+            ),
         ),
-        licence="CC BY 4.0 per the Masader catalogue; the repository itself states no licence",
-    ),
-    "osact2020": CorpusSource(
-        title="OSACT 2020 shared task: offensive language and hate speech tweets",
-        url="https://github.com/motazsaad/arabic-hatespeech-data",
-        citation=(
-            "Mubarak, Darwish, Magdy, Elsayed, Al-Khalifa (2020). Overview of OSACT4 Arabic "
-            "Offensive Language Detection Shared Task. OSACT4 (LREC 2020)"
+        "osact2022": CorpusSource(
+            title="OSACT 2022 shared task: offensive language and fine-grained hate speech tweets",
+            url="https://github.com/zainasaadeddin/Hate-Speech-Detection-on-Arabic-Twitter",
+            citation=(
+                "Mubarak, Al-Khalifa, Al-Thubaity (2022). Overview of OSACT5 Shared Task on "
+                "Arabic Offensive Language and Hate Speech Detection. OSACT 2022 (LREC)"
+            ),
+            licence=(
+                "QCRI terms: research use only (Masader: custom licence); the third-party "
+                "mirror the files come from states no licence"
+            ),
         ),
-        licence=(
-            "CC BY 4.0 per the Masader catalogue (QCRI, OffensEval 2020); the mirror the "
-            "files come from states no licence"
+        "l-hsab": CorpusSource(
+            title="L-HSAB: Levantine political tweets, normal / abusive / hate",
+            url="https://github.com/motazsaad/arabic-hatespeech-data",
+            citation=(
+                "Mulki, Haddad, Bechikh Ali, Alshabani (2019). L-HSAB: A Levantine Twitter "
+                "Dataset for Hate Speech and Abusive Language. 3rd Workshop on Abusive "
+                "Language Online (ACL)"
+            ),
+            licence="Unstated: no licence is given, so the terms of use are unknown",
         ),
-    ),
-    "osact2022": CorpusSource(
-        title="OSACT 2022 shared task: offensive language and fine-grained hate speech tweets",
-        url="https://github.com/zainasaadeddin/Hate-Speech-Detection-on-Arabic-Twitter",
-        citation=(
-            "Mubarak, Al-Khalifa, Al-Thubaity (2022). Overview of OSACT5 Shared Task on "
-            "Arabic Offensive Language and Hate Speech Detection. OSACT 2022 (LREC)"
+        "dangerous-speech": CorpusSource(
+            title="Dangerous speech: tweets with threats of violence and safe tweets",
+            url="https://github.com/UBC-NLP/Arabic-Dangerous-Dataset",
+            citation=(
+                "Alshehri, Nagoudi, Abdul-Mageed (2020). Understanding and Detecting Dangerous "
+                "Speech in Social Media. OSACT4 (LREC 2020)"
+            ),
+            licence=(
+                "Unstated: the repository gives no licence (Masader: unknown), so the terms of "
+                "use are unknown"
+            ),
         ),
-        licence=(
-            "QCRI terms: research use only (Masader: custom licence); the third-party "
-            "mirror the files come from states no licence"
+        "hatecheck-ar": CorpusSource(
+            title="Multilingual HateCheck: Arabic functional test cases",
+            url="https://github.com/rewire-online/multilingual-hatecheck",
+            citation=(
+                "Röttger, Seelawi, Nozza, Talat, Vidgen (2022). Multilingual HateCheck: "
+                "Functional Tests for Multilingual Hate Speech Detection Models. WOAH 2022"
+            ),
+            licence="CC BY 4.0 (LICENSE file in the repository)",
         ),
-    ),
-    "l-hsab": CorpusSource(
-        title="L-HSAB: Levantine political tweets, normal / abusive / hate",
-        url="https://github.com/motazsaad/arabic-hatespeech-data",
-        citation=(
-            "Mulki, Haddad, Bechikh Ali, Alshabani (2019). L-HSAB: A Levantine Twitter "
-            "Dataset for Hate Speech and Abusive Language. 3rd Workshop on Abusive "
-            "Language Online (ACL)"
+        "religious-hate-aref2020": CorpusSource(
+            title=(
+                "Religious and sectarian hate tweets (Shia/Sunni, Iran, clergy), half of the rows"
+            ),
+            url="https://github.com/NataliaVanetik/ArabicOffensiveLanguage_TaxonomyAndData",
+            citation=(
+                "Aref, Al Mahmoud, Taha, Al-Sharif et al. (2020). Hate speech detection of "
+                "Arabic shorttext. CS & IT Conference Proceedings vol. 10, pp. 81-94"
+            ),
+            licence="GPL-3.0 repository; the tweets' own terms: research use only",
         ),
-        licence="Unstated: no licence is given, so the terms of use are unknown",
-    ),
-    "dangerous-speech": CorpusSource(
-        title="Dangerous speech: tweets with threats of violence and safe tweets",
-        url="https://github.com/UBC-NLP/Arabic-Dangerous-Dataset",
-        citation=(
-            "Alshehri, Nagoudi, Abdul-Mageed (2020). Understanding and Detecting Dangerous "
-            "Speech in Social Media. OSACT4 (LREC 2020)"
-        ),
-        licence=(
-            "Unstated: the repository gives no licence (Masader: unknown), so the terms of "
-            "use are unknown"
-        ),
-    ),
-    "hatecheck-ar": CorpusSource(
-        title="Multilingual HateCheck: Arabic functional test cases",
-        url="https://github.com/rewire-online/multilingual-hatecheck",
-        citation=(
-            "Röttger, Seelawi, Nozza, Talat, Vidgen (2022). Multilingual HateCheck: "
-            "Functional Tests for Multilingual Hate Speech Detection Models. WOAH 2022"
-        ),
-        licence="CC BY 4.0 (LICENSE file in the repository)",
-    ),
-    "religious-hate-aref2020": CorpusSource(
-        title=(
-            "Religious and sectarian hate tweets (Shia/Sunni, Iran, clergy), half of the rows"
-        ),
-        url="https://github.com/NataliaVanetik/ArabicOffensiveLanguage_TaxonomyAndData",
-        citation=(
-            "Aref, Al Mahmoud, Taha, Al-Sharif et al. (2020). Hate speech detection of "
-            "Arabic shorttext. CS & IT Conference Proceedings vol. 10, pp. 81-94"
-        ),
-        licence="GPL-3.0 repository; the tweets' own terms: research use only",
-    ),
-})
+    }
+)
 
 _HOW_TO_SET = (
     f"pass the directory with the --data-dir option (or the data_dir argument), or set "

@@ -435,7 +435,7 @@ def read_parquet(
 
 def read_records(
     source: Any,
-    format: str = "text",  # noqa: A002 - the name users expect
+    format: str = "text",
     *,
     text_col: str = "text",
     id_col: str | None = None,

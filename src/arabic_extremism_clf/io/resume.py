@@ -174,4 +174,3 @@ def _resume_csv(stream: BinaryIO, columns: list[str]) -> ResumePoint:
             f"cannot resume: the last complete row has line {record['line']!r}, not a number"
         ) from None
     return ResumePoint(rows, line, record.get("file"), truncated, True)
-

@@ -23,9 +23,7 @@ OUTPUT_FORMATS = ("jsonl", "csv")
 #: value JSON has no type for (e.g. a Parquet timestamp id).
 json_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=str).encode
 
-_compact_json = json.JSONEncoder(
-    ensure_ascii=False, allow_nan=False, separators=(",", ":")
-).encode
+_compact_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
 def output_columns(

@@ -172,8 +172,13 @@ def _ranking_section(ranking: Mapping[str, Any], flagged: Any) -> str:
 
 
 _METRIC_PARTS = (
-    "threshold_selection", "cross_validation", "heldout", "ranking", "shortcut_audit",
-    "ece_by_length", "evidence_benchmark",
+    "threshold_selection",
+    "cross_validation",
+    "heldout",
+    "ranking",
+    "shortcut_audit",
+    "ece_by_length",
+    "evidence_benchmark",
 )
 
 

@@ -16,7 +16,14 @@ The consumers only adapt input and output; none of them scores on its own.
 from __future__ import annotations
 
 from .core import BatchScores, Explanation, ScoreResult, resolve_model, score_batch
-from .files import DEFAULT_BATCH_SIZE, ScoredBatch, Summary, score_batches, score_iter, score_records
+from .files import (
+    DEFAULT_BATCH_SIZE,
+    ScoredBatch,
+    Summary,
+    score_batches,
+    score_iter,
+    score_records,
+)
 from .frames import score_columns, score_dataframe, score_pandas
 
 __all__ = [

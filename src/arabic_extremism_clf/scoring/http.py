@@ -410,9 +410,7 @@ def create_app(
     async def classify(request: ClassifyRequest, http: Request):
         """One result per text, in input order: label, confidence, scores (and explanation)."""
         # Scoring is CPU work: run it in a worker thread so the loop keeps serving.
-        return await anyio.to_thread.run_sync(
-            score, request, limiter=http.app.state.scoring
-        )
+        return await anyio.to_thread.run_sync(score, request, limiter=http.app.state.scoring)
 
     @app.get("/health", response_model=Health, summary="Liveness")
     async def health():

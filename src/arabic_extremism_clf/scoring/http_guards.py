@@ -99,6 +99,7 @@ async def _send_error(send: Any, status: int, detail: str) -> None:
 
 # --- readable validation errors ------------------------------------------------------
 
+
 def _json_type(value: Any) -> str:
     """JSON name of a request value's type, for messages."""
     if isinstance(value, bytes):
