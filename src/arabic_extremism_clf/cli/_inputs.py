@@ -1,5 +1,6 @@
-"""Opening the inputs of a command: the flags ``--format``, ``--text-col``, ``--id-col``,
-``--no-quoting`` and the input ``-`` (stdin), shared by ``score`` and ``review``."""
+"""The inputs of a command: the flags ``--format``, ``--text-col``, ``--id-col`` and
+``--no-quoting`` (:func:`add_input_arguments`) and opening an input, ``-`` being stdin
+(:func:`open_input`), shared by ``score``, ``sample``, ``match`` and ``review``."""
 
 from __future__ import annotations
 
@@ -10,11 +11,39 @@ import sys
 from collections.abc import Iterator
 from typing import IO
 
-from ..io import Record
+from ..io import INPUT_FORMATS, Record
 from ..io.open import format_of, open_records
 from ._args import UsageError
 
-__all__ = ["stdin_bytes", "open_input"]
+__all__ = ["add_input_arguments", "stdin_bytes", "open_input"]
+
+
+def add_input_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    id_help: str = "column or field of the ids (default: none; rows carry their line number)",
+) -> None:
+    """Add ``--format``, ``--text-col``, ``--id-col`` and ``--no-quoting`` to ``parser``."""
+    parser.add_argument(
+        "--format",
+        choices=["auto", *INPUT_FORMATS],
+        default="auto",
+        help="input format (default: from the file suffix; stdin and unknown: text)",
+    )
+    parser.add_argument(
+        "--text-col",
+        "--text-field",
+        dest="text_col",
+        default="text",
+        help="column (CSV/TSV/Parquet) or field (JSON Lines) of the posts (default: text)",
+    )
+    parser.add_argument("--id-col", "--id-field", dest="id_col", help=id_help)
+    parser.add_argument(
+        "--no-quoting",
+        dest="quoting",
+        action="store_false",
+        help="CSV/TSV: fields are not quoted, read every double quote literally",
+    )
 
 
 def stdin_bytes() -> IO[bytes]:

@@ -20,8 +20,10 @@ import numpy as np
 from .. import io as aeclf_io
 from ..io import Record
 from ._args import UsageError
+from ._inputs import add_input_arguments
 
 BATCH = 1000
+_ID_HELP = "column or field of the ids (default: none; the id is the line number)"
 
 
 def similarity(value: str) -> float:
@@ -45,34 +47,6 @@ def add_match_threshold(parser: argparse.ArgumentParser, default: str) -> None:
     )
 
 
-def _input_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format",
-        choices=["auto", *aeclf_io.INPUT_FORMATS],
-        default="auto",
-        help="input format (default: from the file suffix; stdin and unknown: text)",
-    )
-    parser.add_argument(
-        "--text-col",
-        "--text-field",
-        dest="text_col",
-        default="text",
-        help="column (CSV/TSV/Parquet) or field (JSON Lines) of the posts (default: text)",
-    )
-    parser.add_argument(
-        "--id-col",
-        "--id-field",
-        dest="id_col",
-        help="column or field of the ids (default: none; the id is the line number)",
-    )
-    parser.add_argument(
-        "--no-quoting",
-        dest="quoting",
-        action="store_false",
-        help="CSV/TSV: fields are not quoted, read every double quote literally",
-    )
-
-
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the subcommand."""
     parser = subparsers.add_parser(
@@ -93,7 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     index.add_argument("-o", "--output", required=True, metavar="SIGS", help="signatures directory")
     index.add_argument("--append", action="store_true", help="add to the existing SIGS")
     index.add_argument("--overwrite", action="store_true", help="replace an existing SIGS")
-    _input_options(index)
+    add_input_arguments(index, id_help=_ID_HELP)
     index.set_defaults(run=run_index)
 
     query = commands.add_parser(
@@ -109,7 +83,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     query.add_argument("-o", "--output", help="output file (default: stdout)")
     add_match_threshold(query, "the one recorded in SIGS")
-    _input_options(query)
+    add_input_arguments(query, id_help=_ID_HELP)
     query.set_defaults(run=run_query)
 
     info = commands.add_parser("info", help="print a signatures directory's manifest")

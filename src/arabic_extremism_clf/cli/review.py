@@ -15,10 +15,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..io import INPUT_FORMATS
 from ..io.open import parquet_parts
 from ._args import UsageError, port
-from ._inputs import open_input
+from ._inputs import add_input_arguments, open_input
 from .match import add_match_threshold, load_known
 
 log = logging.getLogger(__name__)
@@ -69,12 +68,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="signatures of known posts (aeclf match index): show each post's known-content match",
     )
     add_match_threshold(serve, "the one recorded in SIGS; needs --known")
-    serve.add_argument(
-        "--format", choices=["auto", *INPUT_FORMATS], default="auto", help="input format"
-    )
-    serve.add_argument("--text-col", "--text-field", dest="text_col", default="text")
-    serve.add_argument("--id-col", "--id-field", dest="id_col")
-    serve.add_argument("--no-quoting", dest="quoting", action="store_false")
+    add_input_arguments(serve)
     serve.add_argument(
         "--log-level",
         choices=["critical", "error", "warning", "info", "debug"],

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import io as aeclf_io
+from ._inputs import add_input_arguments
 from ._inputs import open_input as _open_records
 
 COLUMNS = ["text", "line", "id", "score", "ngrams", "label"]
@@ -63,31 +64,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--threshold", type=float, help="operating threshold (default: the model's)"
     )
     parser.add_argument("--top", type=int, default=5, help="n-grams per post (default: 5)")
-    parser.add_argument(
-        "--format",
-        choices=["auto", *aeclf_io.INPUT_FORMATS],
-        default="auto",
-        help="input format (default: from the file suffix; stdin and unknown: text)",
-    )
-    parser.add_argument(
-        "--text-col",
-        "--text-field",
-        dest="text_col",
-        default="text",
-        help="column (CSV/TSV/Parquet) or field (JSON Lines) of the posts (default: text)",
-    )
-    parser.add_argument(
-        "--id-col",
-        "--id-field",
-        dest="id_col",
-        help="column or field of the ids, copied to the output",
-    )
-    parser.add_argument(
-        "--no-quoting",
-        dest="quoting",
-        action="store_false",
-        help="CSV/TSV: fields are not quoted, read every double quote literally",
-    )
+    add_input_arguments(parser, id_help="column or field of the ids, copied to the output")
     parser.set_defaults(run=run)
 
 

@@ -23,7 +23,7 @@ from .. import io as aeclf_io
 from ..io import Record, ResumePoint
 from ..scoring.files import DEFAULT_BATCH_SIZE, Summary, score_batches
 from ._args import UsageError, n_jobs, positive_int, probability
-from ._inputs import open_input
+from ._inputs import add_input_arguments, open_input
 from .match import add_match_threshold, add_matches, load_known
 
 log = logging.getLogger(__name__)
@@ -47,31 +47,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="input files ('-' or nothing: stdin; a directory: a Parquet data set; "
         "a .gz suffix is decompressed)",
     )
-    parser.add_argument(
-        "--format",
-        choices=["auto", *aeclf_io.INPUT_FORMATS],
-        default="auto",
-        help="input format (default: from the file suffix; stdin and unknown: text)",
-    )
-    parser.add_argument(
-        "--text-col",
-        "--text-field",
-        dest="text_col",
-        default="text",
-        help="column (CSV/TSV/Parquet) or field (JSON Lines) of the posts (default: text)",
-    )
-    parser.add_argument(
-        "--id-col",
-        "--id-field",
-        dest="id_col",
-        help="column or field of the ids, copied to the output (default: none; rows "
+    add_input_arguments(
+        parser,
+        id_help="column or field of the ids, copied to the output (default: none; rows "
         "always carry their line number)",
-    )
-    parser.add_argument(
-        "--no-quoting",
-        dest="quoting",
-        action="store_false",
-        help="CSV/TSV: fields are not quoted, read every double quote literally",
     )
     parser.add_argument("-o", "--output", help="output file (default: stdout)")
     parser.add_argument(
