@@ -34,3 +34,11 @@ def shared_data_dir() -> Path:
             "real corpora not found: set AECLF_DATA_DIR to the shared data directory (see README)"
         )
     return path
+
+
+@pytest.fixture(scope="session")
+def default_set(shared_data_dir):
+    """The default recipe's training and held-out sets, built once per session (~15 s)."""
+    from arabic_extremism_clf.training import default_training_set
+
+    return default_training_set(shared_data_dir)

@@ -173,10 +173,8 @@ def test_short_fragments_around_a_pattern() -> None:
 
 
 @pytest.fixture(scope="module")
-def recipe_set(shared_data_dir):
-    from arabic_extremism_clf.training import default_training_set
-
-    return default_training_set(shared_data_dir)
+def recipe_set(default_set):
+    return default_set
 
 
 @pytest.mark.shared_data
@@ -214,17 +212,24 @@ def test_short_fragments_come_from_training_negatives_only(recipe_set):
 
 
 @pytest.mark.shared_data
-def test_aeclf_audit_on_the_shipped_model(shared_data_dir, capsys):
+def test_aeclf_audit_on_the_shipped_model(shared_data_dir, default_set, capsys, monkeypatch):
     import json
 
+    from arabic_extremism_clf import training
     from arabic_extremism_clf.cli import main
     from arabic_extremism_clf.persistence import load_model
 
+    built_for = []
+
+    def session_set(data_dir=None, **kwargs):  # the session's set, not a third build
+        built_for.append(data_dir)
+        return default_set
+
+    monkeypatch.setattr(training, "default_training_set", session_set)
     assert main(["audit", "--data-dir", str(shared_data_dir), "--tokens", "300", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    from arabic_extremism_clf.training import default_training_set
-
-    ordinary = default_training_set(shared_data_dir).heldout["ordinary_heldout"]
+    assert [str(d) for d in built_for] == [str(shared_data_dir)]
+    ordinary = default_set.heldout["ordinary_heldout"]
     tokens = common_tokens(ordinary.texts, 300)
     assert report["n_tokens"] == len(tokens)
     model = load_model()
