@@ -606,3 +606,12 @@ def test_cli_train_recipe_default_plus_sampled_rows_records_them(tmp_path, share
     with filled.open(encoding="utf-8", newline="") as fh:
         assert not any(row["text"] in card for row in csv.DictReader(fh))
     assert os.path.getsize(out_dir / "arrays.npz") > 0
+
+
+def test_train_help_gives_the_default_user_weight(capsys):
+    from arabic_extremism_clf.adapt import DEFAULT_USER_WEIGHT
+    from arabic_extremism_clf.cli import main
+
+    assert main(["train", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {DEFAULT_USER_WEIGHT:g}, adapt.DEFAULT_USER_WEIGHT;" in help_text

@@ -136,9 +136,7 @@ def test_false_positive_rate_on_heldout_sources(model, training_set, heldout, ma
 
 
 @pytest.mark.shared_data
-def test_no_common_ordinary_token_flags_a_post_alone_or_in_a_neutral_carrier(
-    model, training_set
-):
+def test_no_common_ordinary_token_flags_a_post_alone_or_in_a_neutral_carrier(model, training_set):
     """Issue 12: of the 3,000 commonest tokens (and top hashtags) of held-out ordinary posts.
 
     The issue's target is 0 alone and 0 in a carrier; recipe default-v3 measures 1 alone

@@ -38,7 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--weight",
         type=float,
         help="--recipe default with FILEs: sample weight of each of their rows (default: "
-        "arabic_extremism_clf.adapt.DEFAULT_USER_WEIGHT; an Alfifi positive weighs 1)",
+        "10, adapt.DEFAULT_USER_WEIGHT; an Alfifi positive weighs 1)",
     )
     parser.add_argument("--data-dir", help="shared data directory (default: $AECLF_DATA_DIR)")
     parser.add_argument("-o", "--output", required=True, help="model directory to write")
