@@ -730,3 +730,17 @@ def test_installed_console_script(tmp_path, model_dir, model):
     rows = _jsonl(proc.stdout.decode("utf-8"))
     assert [r["label"] for r in rows] == [p.label for p in model.classify(POSTS[:2])]
     assert b"aeclf score: 2 rows" in proc.stderr
+
+
+def test_score_batch_keeps_the_features_only_when_asked(model):
+    from arabic_extremism_clf.scoring import score_batch
+
+    texts = _posts(7)
+    plain = score_batch(model, texts)
+    kept = score_batch(model, texts, keep_features=True)
+    assert plain.features is None
+    expected = model.vectorizer_.transform(texts)
+    assert kept.features.shape == expected.shape
+    assert (kept.features != expected).nnz == 0
+    np.testing.assert_array_equal(kept.proba, plain.proba)
+    np.testing.assert_array_equal(kept.proba, model.proba_from_features(expected))

@@ -29,6 +29,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 
 from ..model import Contribution, ExtremismClassifier
 from ..preprocess import normalize
+from ..scoring.core import score_batch
 
 __all__ = ["STRATEGIES", "ReviewPick", "select_for_review"]
 
@@ -254,10 +255,10 @@ def _score(model: ExtremismClassifier, texts: list[str], *, keep_features: bool 
     column = model.flagged_index_
     scores, blocks = [], []
     for start in range(0, len(texts), BATCH):
-        features = model.vectorizer_.transform(texts[start : start + BATCH])
-        scores.append(model.proba_from_features(features)[:, column])
+        scored = score_batch(model, texts[start : start + BATCH], keep_features=keep_features)
+        scores.append(scored.proba[:, column])
         if keep_features:
-            blocks.append(features)
+            blocks.append(scored.features)
     out = np.concatenate(scores) if scores else np.zeros(0)
     return out, (sp.vstack(blocks).tocsr() if blocks else None)
 

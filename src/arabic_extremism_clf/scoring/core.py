@@ -91,12 +91,16 @@ class BatchScores:
         The predicted label of each text.
     explanations : list of (str, list of Contribution), or None
         With ``explain=True``: the explained label and n-grams of each text.
+    features : scipy.sparse.csr_matrix or None
+        With ``keep_features=True``: the TF-IDF rows the scores came from (for consumers
+        that also compare posts, such as :func:`~arabic_extremism_clf.adapt.select_for_review`).
     """
 
     classes: tuple[str, ...]
     proba: np.ndarray
     labels: list[str]
     explanations: list[tuple[str, list[Contribution]]] | None = None
+    features: Any = None
 
     def results(self) -> list[ScoreResult]:
         """One :class:`ScoreResult` per text, in order."""
@@ -163,6 +167,7 @@ def score_batch(
     threshold: float | None = None,
     explain: bool = False,
     top: int = DEFAULT_TOP,
+    keep_features: bool = False,
 ) -> BatchScores:
     """Score a batch of posts: one result row per post, in order.
 
@@ -178,6 +183,8 @@ def score_batch(
     explain : bool, default=False
         Also find the ``top`` n-grams that pushed each post's score most.
     top : int, default=10
+    keep_features : bool, default=False
+        Also return the feature matrix (``BatchScores.features``).
 
     Returns
     -------
@@ -215,4 +222,4 @@ def score_batch(
         explained = model.explained_labels(proba, threshold)
         ngrams = model.explanations_from_features(features, explained, top=top)
         explanations = list(zip(explained, ngrams))
-    return BatchScores(classes, proba, labels, explanations)
+    return BatchScores(classes, proba, labels, explanations, features if keep_features else None)
