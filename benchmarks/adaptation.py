@@ -417,6 +417,7 @@ def _plot(summary: list[dict], path: Path) -> None:
         ax.axhline(none[key], color="grey", linestyle="--", label="no adaptation")
         ax.set_xscale("log")
         ax.set_xticks(NS, [str(n) for n in NS])
+        ax.minorticks_off()
         ax.set_xlabel("labelled target posts")
         ax.set_title(title)
     axes[0].legend()
