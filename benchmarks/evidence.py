@@ -13,10 +13,12 @@ Systems, all judged on the default recipe's held-out sets and folds:
     fragments (``default_training_set(sectarian_negatives=False, short_fragments=False)``),
     C=1.
 ``default-v3``
+    Sectarian tweets (all but a grouped held-out part) and short fragments of ordinary
+    posts as negatives, C=2 (``default_training_set(hashtag_fragments=False)``).
+``default-v4``
     The current default recipe (:func:`~arabic_extremism_clf.training.train_default`):
-    sectarian tweets (all but a grouped held-out part) and short fragments of ordinary
-    posts as negatives. With ``--save-model DIR`` this is the model saved, with this
-    run's table in its card.
+    default-v3 plus single hashtags of the training posts as negatives. With
+    ``--save-model DIR`` this is the model saved, with this run's table in its card.
 
 Figures, each system at its own threshold (the recipe's threshold rule for the learned
 ones):
@@ -33,7 +35,7 @@ ones):
 * grouped 5-fold CV recall on the Alfifi positives: all, those that do not name the
   group (:data:`GROUP_NAMES`), those with sectarian words (:data:`SECTARIAN_WORDS`);
 * ECE by post length (tokens): out-of-fold Alfifi scores with the ordinary held-out posts;
-* for ``default-v3``, the trade-off curve over thresholds.
+* for the current recipe, the trade-off curve over thresholds.
 
 Usage::
 
@@ -65,6 +67,7 @@ from arabic_extremism_clf.corpus import PROMOTIONAL
 from arabic_extremism_clf.model import ExtremismClassifier
 from arabic_extremism_clf.persistence import load_model, read_manifest
 from arabic_extremism_clf.preprocess import normalize
+from arabic_extremism_clf.recipe import DEFAULT_RECIPE
 from arabic_extremism_clf.recipe_audit import AUDIT_TOKENS
 from arabic_extremism_clf.training import (
     default_estimator,
@@ -262,7 +265,7 @@ def markdown(rows: list[dict], curve: list[dict], n_tokens: int) -> str:
         lines.append(f"\nPosts per bucket: {counts}.")
     if curve:
         lines.append(
-            "\nTrade-off of default-v3 over thresholds (CV recall; FPRs on held-out sets):\n"
+            f"\nTrade-off of {DEFAULT_RECIPE} over thresholds (CV recall; FPRs on held-out sets):\n"
         )
         lines.append(
             "| threshold | recall | no group name | sectarian | ordinary FPR | sectarian FPR "
@@ -292,16 +295,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", help="shared data directory (default: $AECLF_DATA_DIR)")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--shipped", help="model directory of the 'shipped' row (default: shipped)")
-    parser.add_argument("--save-model", help="save the default-v3 model here (overwrites)")
+    parser.add_argument("--save-model", help=f"save the {DEFAULT_RECIPE} model here (overwrites)")
     parser.add_argument("--readme", help="replace the table between the markers in this file")
     parser.add_argument("--json-out", help="write every figure as JSON here")
     parser.add_argument("--show-tokens", action="store_true", help="list tokens flagged alone")
     parser.add_argument(
         "--reuse",
         metavar="JSON",
-        help="take the rows of keywords, shipped and default-v2 from an earlier run's "
-        "--json-out (same data and code) instead of measuring them again: only default-v3 "
-        "is trained",
+        help="take the rows of the other systems from an earlier run's --json-out (same "
+        f"data and code) instead of measuring them again: only {DEFAULT_RECIPE} is trained",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -309,12 +311,15 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     start = time.time()
-    ts3 = default_training_set(args.data_dir)
-    ts2 = (
-        None
-        if args.reuse
-        else default_training_set(args.data_dir, sectarian_negatives=False, short_fragments=False)
-    )
+    ts_now = default_training_set(args.data_dir)
+    previous = []
+    if not args.reuse:
+        v2 = {"sectarian_negatives": False, "short_fragments": False, "hashtag_fragments": False}
+        previous = [
+            ("default-v2", default_training_set(args.data_dir, **v2), V2_PARAMS),
+            ("default-v3", default_training_set(args.data_dir, hashtag_fragments=False), None),
+        ]
+    ts3 = ts_now  # the held-out sets and folds every system is judged on (the same in all)
     tokens = common_tokens(ts3.heldout["ordinary_heldout"].texts, AUDIT_TOKENS)
     alfifi = ts3.cv_corpus
     rows = []
@@ -323,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.reuse:
         reused = {r["system"]: r for r in json.loads(Path(args.reuse).read_text("utf-8"))["rows"]}
     if reused:
-        rows.extend(r for name, r in reused.items() if name != "default-v3")
+        rows.extend(r for name, r in reused.items() if name != DEFAULT_RECIPE)
     keywords = KeywordList().fit(["x"], ["y"])
     if not reused:
         kw = measure("keywords", keywords, 0.5, ts3, tokens, _scores(keywords, alfifi.texts))
@@ -339,8 +344,11 @@ def main(argv: list[str] | None = None) -> int:
         logger.info("keywords and shipped measured (%.0fs)", time.time() - start)
 
     results = {}
-    systems = [("default-v2", ts2, ExtremismClassifier(**V2_PARAMS))] if not reused else []
-    for name, ts, estimator in [*systems, ("default-v3", ts3, default_estimator())]:
+    systems = [
+        (name, ts, ExtremismClassifier(**params) if params else default_estimator())
+        for name, ts, params in previous
+    ]
+    for name, ts, estimator in [*systems, (DEFAULT_RECIPE, ts_now, default_estimator())]:
         t0 = time.time()
         result = train_default(
             estimator,
@@ -367,14 +375,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         logger.info("%s trained and measured (%.0fs)", name, time.time() - t0)
 
-    result, oof = results["default-v3"]
+    result, oof = results[DEFAULT_RECIPE]
     grid = [round(t, 2) for t in np.arange(0.1, 0.91, 0.05)]
     curve = tradeoff(result.model, ts3, tokens, oof, grid)
     table = markdown(rows, curve, len(tokens))
     if reused:
         table += (
-            "\n\nThe keywords, shipped and default-v2 rows come from an earlier run of this "
-            "script on the same data (`--reuse`); default-v3 was trained in this run."
+            "\n\nThe other rows come from an earlier run of this script on the same data "
+            f"(`--reuse`); {DEFAULT_RECIPE} was trained in this run."
         )
     print(table)
     if args.show_tokens:

@@ -5,6 +5,8 @@ Neutral toy posts only (sport, weather, cooking: tests/toy_corpus.py).
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pytest
 from toy_corpus import COOKING, SPORT, WEATHER
@@ -22,7 +24,12 @@ from arabic_extremism_clf.audit import (
     shortcut_audit,
 )
 from arabic_extremism_clf.corpus import Corpus
-from arabic_extremism_clf.hard_negatives import grouped_holdout, ordinary_posts, short_fragments
+from arabic_extremism_clf.hard_negatives import (
+    grouped_holdout,
+    hashtag_fragments,
+    ordinary_posts,
+    short_fragments,
+)
 from arabic_extremism_clf.preprocess import preprocess
 
 
@@ -136,6 +143,22 @@ def test_short_fragments_cut_negatives_only() -> None:
         short_fragments(corpus, 5, np.random.default_rng(0), lengths={0: 1.0})
 
 
+def test_hashtag_fragments_are_single_hashtags_of_any_row() -> None:
+    texts = ["فاز #الفريق اليوم", "طقس #ممطر و #بارد", "لا وسم هنا"]
+    corpus = _corpus(texts, ["promotional", "not_promotional", "not_promotional"])
+    frags = hashtag_fragments(corpus, 300, np.random.default_rng(0))
+    assert len(frags) == 300 and set(frags.labels) == {"not_promotional"}
+    assert set(frags.texts) == {"#الفريق", "#ممطر", "#بارد"}  # the positive's too
+    counts = Counter(frags.texts)
+    assert all(60 < c < 140 for c in counts.values())  # uniform over the occurrences
+    assert {m["from"] for m in frags.meta} == {"id0", "id1"}
+    assert len(set(frags.groups)) == 300  # each its own group
+    assert hashtag_fragments(corpus, 300, np.random.default_rng(0)).texts == frags.texts
+    assert len(hashtag_fragments(_corpus(["لا وسم"]), 5, np.random.default_rng(0))) == 0
+    with pytest.raises(ValueError, match="n must"):
+        hashtag_fragments(corpus, -1, np.random.default_rng(0))
+
+
 def test_grouped_holdout_keeps_groups_together() -> None:
     corpus = _corpus([f"نص {i}" for i in range(200)])
     train, held = grouped_holdout(corpus, 0.3, salt="x")
@@ -209,6 +232,24 @@ def test_short_fragments_come_from_training_negatives_only(recipe_set):
         "osact2020",
         "l-hsab",
     }
+
+
+@pytest.mark.shared_data
+def test_hashtag_fragments_of_the_recipe_are_hashtags_of_its_training_posts(recipe_set):
+    train = recipe_set.train
+    rows = [(t, m) for t, m, s in zip(train.texts, train.meta, train.sources)
+            if s == "hashtag-fragments"]  # fmt: skip
+    assert len(rows) == 3000
+    by_id = dict(zip(train.ids, train.texts))
+    # Each is a hashtag of a post of the training set (ids are not unique across corpora,
+    # so the post is found by id among the training rows and must contain the hashtag).
+    assert all(text.startswith("#") and text in by_id[m["from"]] for text, m in rows)
+    assert len({text for text, _ in rows}) > 500
+    # Never from the cross-validated tweets: the negatives outside them only.
+    assert {by_id[m["from"]] for _, m in rows}.isdisjoint(recipe_set.cv_corpus.texts)
+    origins = {m["from"] for _, m in rows}
+    sources = {s for i, s in zip(train.ids, train.sources) if i in origins}
+    assert "alfifi" not in sources and sources <= set(train.sources) - {"hashtag-fragments"}
 
 
 @pytest.mark.shared_data

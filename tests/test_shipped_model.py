@@ -36,7 +36,7 @@ def test_shipped_model_loads_with_its_labels_and_card(model, manifest):
     assert list(model.classes_) == sorted([PROMOTIONAL, NOT_PROMOTIONAL])
     assert model.flagged_label == PROMOTIONAL
     assert 0.0 < model.threshold < 1.0
-    assert manifest["training"]["recipe"]["name"] == "default-v3"
+    assert manifest["training"]["recipe"]["name"] == "default-v4"
     card = (default_model_path() / "README.md").read_text(encoding="utf-8")
     assert "human review" in card
     size = sum(f.stat().st_size for f in default_model_path().iterdir())
@@ -84,9 +84,10 @@ def test_no_functionality_is_a_blind_spot(model):
 # --- on the shared corpora ----------------------------------------------------------
 
 
-#: The short ordinary posts that issue 12 found flagged by the default-v2 model.
+#: The short ordinary posts that issue 12 found flagged by the default-v2 model, and two
+#: one-hashtag posts that default-v3 still flagged (fixed by default-v4's hashtag rows).
 _ISSUE_12_SHORT_POSTS = ["مرحبا بكم", "أهلا بكم", "والله", "لله", "اللهم", "الدولة", "دواء"]
-_ISSUE_12_SHORT_POSTS += ["تعلم", "هنا", "#مصر", "من ابو هذا معك"]
+_ISSUE_12_SHORT_POSTS += ["تعلم", "هنا", "#مصر", "من ابو هذا معك", "#داعش", "#حلب"]
 
 
 @pytest.mark.parametrize(
@@ -97,8 +98,8 @@ _ISSUE_12_SHORT_POSTS += ["تعلم", "هنا", "#مصر", "من ابو هذا �
             "#عاجل",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="not fixed by default-v3: '#عاجل' alone still scores 0.69 (104 of the "
-                "1,000 pro-ISIS tweets carry it, 6 negatives in all the corpora; README, Limits)",
+                reason="not fixed: '#عاجل' alone scores about 0.4 with default-v4 (104 of the "
+                "1,000 pro-ISIS tweets carry it, 5 negatives; README, Limits)",
             ),
         ),
     ],
@@ -139,8 +140,8 @@ def test_false_positive_rate_on_heldout_sources(model, training_set, heldout, ma
 def test_no_common_ordinary_token_flags_a_post_alone_or_in_a_neutral_carrier(model, training_set):
     """Issue 12: of the 3,000 commonest tokens (and top hashtags) of held-out ordinary posts.
 
-    The issue's target is 0 alone and 0 in a carrier; recipe default-v3 measures 1 alone
-    (the bare ``جزيره``, "island", 0.41; README, "The shipped model") and 0 in carriers.
+    The issue's target is 0 alone and 0 in a carrier; recipe default-v4 measures 1 alone
+    (the bare ``جزيره``, "island", 0.32; README, "The shipped model") and 0 in carriers.
     The test holds the measured level, so a model that flags more fails.
     """
     from arabic_extremism_clf.audit import common_tokens, shortcut_audit
@@ -190,10 +191,10 @@ def retrained(shared_data_dir, default_set):
 def test_default_recipe_meets_cross_validated_target(retrained):
     """Grouped 5-fold figures at a threshold that flags <= 2% of religious posts.
 
-    Recipe default-v3 trades recall for evidence (issue 12): its operating point (0.25,
-    recipe.MIN_THRESHOLD) gives macro-F1 0.944 and recall 0.894, against 0.953 and 0.917
-    for default-v2, so the former 0.95 target and the issue's "at most 2 points of recall"
-    are not met (2.3 points); these are the measured figures, kept as floors.
+    Recipes default-v3 and v4 trade recall for evidence (issue 12): the operating point
+    (0.25, recipe.MIN_THRESHOLD) gives macro-F1 0.946 and recall 0.895 (v4), against 0.953
+    and 0.917 for default-v2, so the former 0.95 target and the issue's "at most 2 points
+    of recall" are not met (2.2 points); the measured figures, kept as floors.
     """
     cv = retrained.metrics["cross_validation"]
     assert cv["n"] == 2000

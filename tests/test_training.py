@@ -434,6 +434,31 @@ def test_grouped_cv_never_splits_a_group(spy):
         assert sum(t in group for t in record["test"]) == 2 * len(test_groups)
 
 
+def test_grouped_cv_leaves_out_the_rows_derived_from_a_fold_s_test_posts(spy):
+    # A fragment cut from a CV post (meta "from" = its id) trains every fold but that
+    # post's; a row whose "from" is not a CV id trains every fold.
+    derived = Corpus(
+        texts=tuple(f"{COOKING[0]} {i}" for i in range(len(CV))) + (COOKING[1],),
+        labels=("cooking",) * (len(CV) + 1),
+        sources=("fragments",) * (len(CV) + 1),
+        groups=tuple(f"frag-{i}" for i in range(len(CV) + 1)),
+        ids=tuple(f"frag-{i}" for i in range(len(CV) + 1)),
+        meta=tuple({"from": cv_id} for cv_id in CV.ids) + ({"from": "elsewhere-1"},),
+    )
+    weights = np.arange(1.0, len(CV) + len(derived) + 1)
+    grouped_cross_val_proba(spy, CV, derived, n_splits=3, sample_weight=weights)
+    of_post = dict(zip(derived.texts, (m["from"] for m in derived.meta)))
+    text_of = dict(zip(CV.ids, CV.texts))
+    weight_of = dict(zip(list(CV.texts) + list(derived.texts), weights.tolist()))
+    for record in spy.records:
+        tested = set(record["test"])
+        trained_derived = [t for t in record["train"] if t in of_post]
+        assert COOKING[1] in trained_derived
+        expected = [t for t in derived.texts if text_of.get(of_post[t]) not in tested]
+        assert trained_derived == expected and len(expected) < len(derived)
+        assert record["weight"] == [weight_of[t] for t in record["train"]]
+
+
 def test_grouped_cv_trains_every_fold_on_always_train(spy):
     grouped_cross_val_proba(spy, CV, ALWAYS, n_splits=3)
     assert len(spy.records) == 3

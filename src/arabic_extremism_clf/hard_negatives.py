@@ -5,6 +5,11 @@
   normalised TF-IDF gives such a post the full weight of its strongest feature and the
   calibration turns it into near-certainty; fragments of ordinary posts, labelled
   negative, teach it that one common word is not evidence.
+* :func:`hashtag_fragments`: single hashtags of negative posts, each as a negative post
+  of its own. The 2015 accounts relayed with hashtags that ordinary posts rarely carry in the
+  corpora (``#عاجل``, "#breaking": 104 of the 1,000 pro-ISIS tweets, 6 negatives in
+  all), so a post made of one hashtag got the full weight of that source artefact; these
+  rows teach the model that a hashtag alone is not evidence of promotion.
 * :func:`grouped_holdout`: a seeded split of a corpus by group (near-duplicates on one
   side), for sets such as the sectarian tweets that are both trained on and measured.
 * :func:`ordinary_posts`: the rows of held-out corpora that are ordinary traffic.
@@ -18,9 +23,15 @@ import re
 import numpy as np
 
 from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus
-from .preprocess import HASHTAG_TOKEN, URL_TOKEN, USER_TOKEN, preprocess
+from .preprocess import _HASHTAG_RE, HASHTAG_TOKEN, URL_TOKEN, USER_TOKEN, preprocess
 
-__all__ = ["short_fragments", "grouped_holdout", "ordinary_posts", "FRAGMENT_LENGTHS"]
+__all__ = [
+    "short_fragments",
+    "hashtag_fragments",
+    "grouped_holdout",
+    "ordinary_posts",
+    "FRAGMENT_LENGTHS",
+]
 
 #: Fragment lengths (tokens) of :func:`short_fragments` and their probabilities.
 FRAGMENT_LENGTHS: dict[int, float] = {1: 0.5, 2: 0.3, 3: 0.2}
@@ -107,6 +118,50 @@ def short_fragments(
         groups=tuple(f"{source}:{i}" for i in range(m)),
         ids=tuple(f"{source}-{i}" for i in range(m)),
         meta=tuple({"from": o} for o in origin),
+    )
+
+
+def hashtag_fragments(
+    corpus: Corpus, n: int, rng: np.random.Generator, *, source: str = "hashtag-fragments"
+) -> Corpus:
+    """``n`` single hashtags drawn from all the hashtags of ``corpus``, each a negative row.
+
+    Every hashtag occurrence (``#`` and its word characters) of every row, whatever its
+    label, is a candidate; ``n`` are drawn uniformly with replacement, so frequent
+    hashtags are frequent among the fragments. The text of a fragment is the hashtag as
+    written (the vectorizer then reads it as the ``HASHTAG`` placeholder and its words).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    n : int
+        How many fragments (none when the corpus has no hashtag).
+    rng : numpy Generator
+    source : str, default="hashtag-fragments"
+
+    Returns
+    -------
+    Corpus
+        All :data:`NOT_PROMOTIONAL`; ``meta``: ``{"from": id of the post}``; each fragment
+        is its own group.
+    """
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n!r}")
+    found = [
+        (match.group(0), row_id)
+        for text, row_id in zip(corpus.texts, corpus.ids)
+        for match in _HASHTAG_RE.finditer(text)
+    ]
+    picks = rng.integers(0, len(found), size=n) if found and n else []
+    texts = tuple(found[i][0] for i in picks)
+    m = len(texts)
+    return Corpus(
+        texts=texts,
+        labels=(NOT_PROMOTIONAL,) * m,
+        sources=(source,) * m,
+        groups=tuple(f"{source}:{i}" for i in range(m)),
+        ids=tuple(f"{source}-{i}" for i in range(m)),
+        meta=tuple({"from": found[i][1]} for i in picks),
     )
 
 

@@ -10,8 +10,9 @@ model and the held-out sets it is judged on:
   SaudiNewsNet articles (everyday news, religious pages), the ASND news posts (train
   split), samples of the offensive, hate and dangerous-speech tweets, the sectarian and
   religious hate tweets of Aref et al. 2020 (all but a grouped held-out part: sectarian
-  hostility is not promotion of a group) and short fragments (one to three tokens) cut
-  from the other negatives (one ordinary word is not evidence);
+  hostility is not promotion of a group), short fragments (one to three tokens) cut
+  from the other negatives (one ordinary word is not evidence) and single hashtags cut
+  from those negatives (a hashtag alone is not evidence either);
 * held out, never trained on: SaudiNewsNet articles of the last :data:`HELDOUT_DAYS`
   days, the ASND dev split, the rest of the offensive/hate/dangerous tweets and the
   OSACT dev splits, the held-out part of the sectarian tweets, HateCheck's Arabic cases
@@ -37,6 +38,7 @@ import numpy as np
 from . import corpus as C
 from .corpus import NOT_PROMOTIONAL, PROMOTIONAL, Corpus
 from .hard_negatives import grouped_holdout, ordinary_posts
+from .hard_negatives import hashtag_fragments as _hashtag_fragments
 from .hard_negatives import short_fragments as _short_fragments
 from .preprocess import normalize
 
@@ -61,7 +63,7 @@ logger = logging.getLogger(__name__)
 
 
 #: Name of the default recipe.
-DEFAULT_RECIPE = "default-v3"
+DEFAULT_RECIPE = "default-v4"
 
 #: SaudiNewsNet days (the last ones) held out from training.
 HELDOUT_DAYS = 3
@@ -76,6 +78,7 @@ SAMPLES = {
     "dangerous-speech": 2_000,
     "short_fragments": 20_000,
     "short_fragments_loaded": 3_000,
+    "hashtag_fragments": 3_000,
 }
 #: Lowest threshold of the default recipe: the operating point read off the trade-off curve
 #: of ``benchmarks/evidence.py`` (README, "Benchmarks"). The best out-of-fold macro-F1 of
@@ -238,7 +241,9 @@ def _loaded_mask(corpus: Corpus) -> np.ndarray:
 #: drown the rest. ``sectarian``: each sectarian tweet of Aref et al. 2020 (hard negatives
 #: that share their words with propaganda); ``short_total``: shared by the short
 #: fragments of ordinary posts, ``short_loaded_total``: by those around a loaded word
-#: (:func:`~arabic_extremism_clf.hard_negatives.short_fragments`).
+#: (:func:`~arabic_extremism_clf.hard_negatives.short_fragments`); ``hashtag_total``: by
+#: the single hashtags (:func:`~arabic_extremism_clf.hard_negatives.hashtag_fragments`;
+#: recipe default-v4, weight chosen on one fold, BENCHMARKS.md "Recipe default-v4").
 DEFAULT_WEIGHTS = {
     "cv_negative": 5.0,
     "cv_religious_negative": 40.0,
@@ -247,11 +252,13 @@ DEFAULT_WEIGHTS = {
     "sectarian": 0.35,
     "short_total": 6000.0,
     "short_loaded_total": 1000.0,
+    "hashtag_total": 300.0,
 }
 #: Source names of the sectarian tweets and of the short fragments in the training set.
 SECTARIAN_SOURCE = "religious-hate-aref2020"
 FRAGMENT_SOURCE = "short-fragments"
 LOADED_FRAGMENT_SOURCE = "short-fragments-loaded"
+HASHTAG_FRAGMENT_SOURCE = "hashtag-fragments"
 
 
 def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
@@ -263,9 +270,9 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
         Rows of a recipe's training set; Alfifi rows are recognised by their source.
     weights : dict or None
         ``{"cv_negative", "cv_religious_negative", "hard", "rest_total", "sectarian",
-        "short_total", "short_loaded_total"}`` as in :data:`DEFAULT_WEIGHTS`;
+        "short_total", "short_loaded_total", "hashtag_total"}`` as in :data:`DEFAULT_WEIGHTS`;
         ``cv_religious_negative`` may be left out (then the religious Alfifi negatives
-        weigh ``cv_negative``), and so may the last three (then those rows are weighed as
+        weigh ``cv_negative``), and so may the last four (then those rows are weighed as
         the other negatives).
 
     Returns
@@ -284,6 +291,7 @@ def recipe_weights(corpus: Corpus, weights: dict | None) -> np.ndarray | None:
             ("sectarian", SECTARIAN_SOURCE),
             ("short_total", FRAGMENT_SOURCE),
             ("short_loaded_total", LOADED_FRAGMENT_SOURCE),
+            ("hashtag_total", HASHTAG_FRAGMENT_SOURCE),
         )
         if key in weights
     }
@@ -325,6 +333,7 @@ def default_training_set(
     *,
     sectarian_negatives: bool = True,
     short_fragments: bool = True,
+    hashtag_fragments: bool = True,
 ) -> TrainingSet:
     """Build the training and held-out sets of the default recipe.
 
@@ -335,8 +344,11 @@ def default_training_set(
     sectarian_negatives : bool, default=True
         Train on the sectarian tweets (all but their held-out part).
     short_fragments : bool, default=True
-        Train on short fragments of the other negatives. Both False gives the training
-        set of recipe default-v2, for comparisons; the held-out sets are the same.
+        Train on short fragments of the other negatives.
+    hashtag_fragments : bool, default=True
+        Train on single hashtags of all the training posts (recipe default-v4). All
+        three True: recipe default-v4; ``hashtag_fragments=False``: default-v3; all three
+        False: default-v2, for comparisons. The held-out sets are the same.
 
     Returns
     -------
@@ -408,6 +420,19 @@ def default_training_set(
                 around=FRAGMENT_TERMS,
             )
         )
+    if hashtag_fragments:
+        # Its own generator again: the rows above stay those of recipe default-v3. The
+        # hashtags of the negatives outside the Alfifi tweets: with the positives'
+        # hashtags too (cross-validation then leaving each out of its post's fold), the
+        # grouped-CV recall fell from 89.4% to 84.9% (BENCHMARKS.md, "Recipe default-v4").
+        extra.append(
+            _hashtag_fragments(
+                Corpus.concat(parts + ([sectarian_train] if sectarian_negatives else [])),
+                SAMPLES["hashtag_fragments"],
+                np.random.default_rng(SEED + 2),
+                source=HASHTAG_FRAGMENT_SOURCE,
+            )
+        )
     others = Corpus.concat([*parts, *extra])
     train = Corpus.concat([alfifi, others])
     offensive_heldout = Corpus.concat(offensive_test)
@@ -427,13 +452,22 @@ def default_training_set(
         "hatecheck": C.load_hatecheck(root),
         "functional": functional_corpus(),
     }
-    standard = sectarian_negatives and short_fragments
+    standard = sectarian_negatives and short_fragments and hashtag_fragments
+    if standard:
+        name = DEFAULT_RECIPE
+    elif sectarian_negatives and short_fragments:
+        name = "default-v3 (retrained)"
+    elif not (sectarian_negatives or short_fragments or hashtag_fragments):
+        name = "default-v2 (retrained)"
+    else:
+        name = f"{DEFAULT_RECIPE} (modified)"
     recipe = {
-        "name": DEFAULT_RECIPE if standard else "default-v2 (retrained)",
+        "name": name,
         "sectarian_negatives": sectarian_negatives,
         "short_fragments": short_fragments,
+        "hashtag_fragments": hashtag_fragments,
         "sectarian_heldout_fraction": SECTARIAN_HELDOUT_FRACTION,
-        "min_threshold": MIN_THRESHOLD if standard else None,
+        "min_threshold": MIN_THRESHOLD if sectarian_negatives and short_fragments else None,
         "seed": SEED,
         "heldout_dates": sorted(heldout_dates),
         "samples": dict(SAMPLES),

@@ -75,7 +75,9 @@ def grouped_cross_val_proba(
     """Out-of-fold probabilities on ``cv_corpus``, near-duplicates kept on one side.
 
     Folds are :class:`~sklearn.model_selection.StratifiedGroupKFold` over
-    ``cv_corpus.groups``; every row of ``always_train`` is added to every training fold.
+    ``cv_corpus.groups``; every row of ``always_train`` is added to every training fold,
+    except the rows derived from a post of the test fold (``meta["from"]`` is that post's
+    id, e.g. a hashtag cut from it), which would let the fold see its own test posts.
 
     Parameters
     ----------
@@ -100,6 +102,14 @@ def grouped_cross_val_proba(
     groups = np.asarray(cv_corpus.groups, dtype=object)
     extra_texts = list(always_train.texts) if always_train is not None else []
     extra_labels = list(always_train.labels) if always_train is not None else []
+    cv_ids = np.asarray(cv_corpus.ids, dtype=object)
+    known = set(cv_ids.tolist())
+    derived_from = np.asarray(
+        [m.get("from") if m.get("from") in known else None for m in always_train.meta]
+        if always_train is not None
+        else [],
+        dtype=object,
+    )
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=np.float64)
         if sample_weight.shape != (len(texts) + len(extra_texts),):
@@ -112,11 +122,15 @@ def grouped_cross_val_proba(
     proba = None
     classes = None
     for fold, (train, test) in enumerate(folds.split(texts, labels, groups)):
+        test_ids = set(cv_ids[test].tolist())
+        keep = np.array([d not in test_ids for d in derived_from], dtype=bool)
+        fold_texts = [t for t, k in zip(extra_texts, keep) if k]
+        fold_labels = [y for y, k in zip(extra_labels, keep) if k]
         fit_params = {}
         if sample_weight is not None:  # only then: any estimator without it still works
-            fit_params["sample_weight"] = np.concatenate([cv_weight[train], extra_weight])
+            fit_params["sample_weight"] = np.concatenate([cv_weight[train], extra_weight[keep]])
         model = clone(estimator).fit(
-            list(texts[train]) + extra_texts, list(labels[train]) + extra_labels, **fit_params
+            list(texts[train]) + fold_texts, list(labels[train]) + fold_labels, **fit_params
         )
         fold_proba = model.predict_proba(list(texts[test]))
         if proba is None:
