@@ -172,7 +172,8 @@ def test_every_edit_kind_is_matched(index, edit, seed):
 
 def test_normalizing_edits_leave_the_signature_unchanged(index):
     rng = random.Random(0)
-    # Not "stretch": a stretched lam comes back as two (see README, Preprocessing).
+    # Not "stretch": a stretched letter that the word doubles (the article before a lam)
+    # collapses to one, so the signature can change (see README, Preprocessing).
     kinds = [
         "diacritics",
         "tatweel",
