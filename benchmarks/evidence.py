@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     start = time.time()
-    ts_now = default_training_set(args.data_dir)
+    ts_now = default_training_set(args.data_dir)  # its held-out sets and folds judge every system
     previous = []
     if not args.reuse:
         v2 = {"sectarian_negatives": False, "short_fragments": False, "hashtag_fragments": False}
@@ -319,9 +319,8 @@ def main(argv: list[str] | None = None) -> int:
             ("default-v2", default_training_set(args.data_dir, **v2), V2_PARAMS),
             ("default-v3", default_training_set(args.data_dir, hashtag_fragments=False), None),
         ]
-    ts3 = ts_now  # the held-out sets and folds every system is judged on (the same in all)
-    tokens = common_tokens(ts3.heldout["ordinary_heldout"].texts, AUDIT_TOKENS)
-    alfifi = ts3.cv_corpus
+    tokens = common_tokens(ts_now.heldout["ordinary_heldout"].texts, AUDIT_TOKENS)
+    alfifi = ts_now.cv_corpus
     rows = []
 
     reused = {}
@@ -331,12 +330,12 @@ def main(argv: list[str] | None = None) -> int:
         rows.extend(r for name, r in reused.items() if name != DEFAULT_RECIPE)
     keywords = KeywordList().fit(["x"], ["y"])
     if not reused:
-        kw = measure("keywords", keywords, 0.5, ts3, tokens, _scores(keywords, alfifi.texts))
+        kw = measure("keywords", keywords, 0.5, ts_now, tokens, _scores(keywords, alfifi.texts))
         kw["cv_note"] = "on all positives (nothing learned)"
         rows.append(kw)
         shipped = load_model(args.shipped)
         manifest = read_manifest(args.shipped)
-        row = measure("shipped (as loaded)", shipped, shipped.threshold, ts3, tokens, None)
+        row = measure("shipped (as loaded)", shipped, shipped.threshold, ts_now, tokens, None)
         cv = manifest.get("metrics", {}).get("cross_validation", {})
         recall = cv.get("per_label", {}).get(PROMOTIONAL, {}).get("recall")
         row["cv_note"] = f"{_pct(recall, 1)} (its manifest; split by group name not recorded)"
@@ -367,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
                 name,
                 result.model,
                 result.model.threshold,
-                ts3,
+                ts_now,
                 tokens,
                 oof,
                 ece=result.metrics.get("ece_by_length"),
@@ -377,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result, oof = results[DEFAULT_RECIPE]
     grid = [round(t, 2) for t in np.arange(0.1, 0.91, 0.05)]
-    curve = tradeoff(result.model, ts3, tokens, oof, grid)
+    curve = tradeoff(result.model, ts_now, tokens, oof, grid)
     table = markdown(rows, curve, len(tokens))
     if reused:
         table += (

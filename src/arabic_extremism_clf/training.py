@@ -102,13 +102,13 @@ def grouped_cross_val_proba(
     groups = np.asarray(cv_corpus.groups, dtype=object)
     extra_texts = list(always_train.texts) if always_train is not None else []
     extra_labels = list(always_train.labels) if always_train is not None else []
-    cv_ids = np.asarray(cv_corpus.ids, dtype=object)
-    known = set(cv_ids.tolist())
-    derived_from = np.asarray(
-        [m.get("from") if m.get("from") in known else None for m in always_train.meta]
+    # The row of cv_corpus each always_train row was cut from (-1: none).
+    row_of = {row_id: i for i, row_id in enumerate(cv_corpus.ids)}
+    cut_from = np.array(
+        [row_of.get(m.get("from"), -1) for m in always_train.meta]
         if always_train is not None
         else [],
-        dtype=object,
+        dtype=np.intp,
     )
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=np.float64)
@@ -122,8 +122,9 @@ def grouped_cross_val_proba(
     proba = None
     classes = None
     for fold, (train, test) in enumerate(folds.split(texts, labels, groups)):
-        test_ids = set(cv_ids[test].tolist())
-        keep = np.array([d not in test_ids for d in derived_from], dtype=bool)
+        in_test = np.zeros(len(texts), dtype=bool)
+        in_test[test] = True
+        keep = (cut_from < 0) | ~in_test[cut_from]
         fold_texts = [t for t, k in zip(extra_texts, keep) if k]
         fold_labels = [y for y, k in zip(extra_labels, keep) if k]
         fit_params = {}
