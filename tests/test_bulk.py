@@ -363,7 +363,7 @@ def test_fast_weighting_is_bit_identical_to_weight(sublinear, idf_kind):
     indptr = np.concatenate(([0], np.cumsum(lengths)))
     vec = PostVectorizer(sublinear_tf=sublinear)
     reference = vec._weight(features._counts_matrix(indptr, cols, n_rows, n_cols), idf)
-    fast = features._weighted_counts(rows, cols, n_rows, n_cols, idf, sublinear)
+    fast = features._weighted_counts(rows, cols, n_rows, n_cols, idf, sublinear).to_csr()
     reference, fast = sp.hstack([reference], format="csr"), sp.hstack([fast], format="csr")
     assert np.array_equal(fast.indptr, reference.indptr)
     assert np.array_equal(fast.indices, reference.indices)

@@ -2,8 +2,9 @@
 
 Raw posts -> the TF-IDF matrix that ``PostVectorizer.transform_tokens`` gives for the
 preprocessed posts, bit for bit, computed with memos of chunks and tokens and vectorized
-numpy (see :class:`_FastTransform`). Also the count-matrix helper of the reference path
-(:func:`_counts_matrix`). Private: :mod:`.features` is the public interface.
+numpy (see :class:`_FastTransform`), as plain CSR arrays (:class:`._rows.Rows`): this
+module imports neither scipy nor scikit-learn, so scoring does not either. Private:
+:mod:`.features` is the public interface.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.preprocessing import normalize as l2_normalize
 
 from ._ngrams import char_ngrams
+from ._rows import Rows, hstack_rows, l2_normalize_rows
 from .preprocess import _check_str, _options_from, _prepare
 
 if TYPE_CHECKING:  # type hints only: features imports this module
@@ -26,17 +26,6 @@ if TYPE_CHECKING:  # type hints only: features imports this module
 #: Distinct chunks (and distinct tokens) memoized by the fast transform path before its
 #: memos are cleared: about 100 MB at most.
 _FAST_MEMO_LIMIT = 200_000
-
-
-def _counts_matrix(indptr, indices, n_rows: int, n_cols: int) -> sp.csr_matrix:
-    """CSR count matrix from per-row feature indices (repeats are summed)."""
-    indices = np.asarray(indices, dtype=np.int64)
-    data = np.ones(indices.size, dtype=np.float64)
-    matrix = sp.csr_matrix(
-        (data, indices, np.asarray(indptr, dtype=np.int64)), shape=(n_rows, n_cols)
-    )
-    matrix.sum_duplicates()
-    return matrix
 
 
 class _Growing:
@@ -224,7 +213,8 @@ class _FastTransform:
             )  # fmt: skip
         return flat, ends, arrays
 
-    def transform(self, docs: list[str]) -> sp.csr_matrix:
+    def transform(self, docs: list[str]) -> Rows:
+        """The TF-IDF rows of raw posts (``PostVectorizer.transform`` as CSR arrays)."""
         vec = self.vec
         flat, ends, arrays = self._slots(docs)
         unigram, bigram_token, char_start, char_count, char_indices = arrays
@@ -267,12 +257,12 @@ class _FastTransform:
                     n_docs, len(vec.char_vocabulary_), vec.char_idf_, vec.sublinear_tf,
                 )
             )  # fmt: skip
-        return sp.hstack(blocks, format="csr")
+        return hstack_rows(blocks)
 
 
 def _weighted_counts(
     rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int, idf: np.ndarray, sublinear: bool
-) -> sp.csr_matrix:
+) -> Rows:
     """``PostVectorizer._weight`` of the count matrix of ``(row, col)`` occurrences.
 
     Same values, same in-row order: ``_weight`` multiplies the canonical count matrix
@@ -316,7 +306,5 @@ def _weighted_counts(
         if not nonzero.all():  # the product drops zeros: so must this
             kept = np.cumsum(np.concatenate(([0], nonzero)))
             data, columns, indptr = data[nonzero], columns[nonzero], kept[indptr]
-    matrix = sp.csr_matrix((data, columns, indptr), shape=(n_rows, n_cols))
-    if not descending:
-        matrix.has_canonical_format = True
-    return l2_normalize(matrix, copy=False)
+    l2_normalize_rows(data, indptr)
+    return Rows(data, columns, indptr, (n_rows, n_cols))

@@ -30,13 +30,24 @@ from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.validation import check_is_fitted
 
 # _weighted_counts: imported for tests/test_bulk.py, which checks it against _weight here.
-from ._fast_transform import _counts_matrix, _FastTransform, _weighted_counts  # noqa: F401
+from ._fast_transform import _FastTransform, _weighted_counts  # noqa: F401
 from ._ngrams import char_ngrams, word_ngrams
 from .preprocess import preprocess
 
 __all__ = ["PostVectorizer", "word_ngrams", "char_ngrams"]
 
 _MEMO_LIMIT = 500_000
+
+
+def _counts_matrix(indptr, indices, n_rows: int, n_cols: int) -> sp.csr_matrix:
+    """CSR count matrix from per-row feature indices (repeats are summed)."""
+    indices = np.asarray(indices, dtype=np.int64)
+    data = np.ones(indices.size, dtype=np.float64)
+    matrix = sp.csr_matrix(
+        (data, indices, np.asarray(indptr, dtype=np.int64)), shape=(n_rows, n_cols)
+    )
+    matrix.sum_duplicates()
+    return matrix
 
 
 def _doc_word_ngrams(tokens: Sequence[str], ngram_range: tuple[int, int]) -> list[str]:
@@ -266,7 +277,7 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         docs = raw_documents if isinstance(raw_documents, list) else list(raw_documents)
         fast = _FastTransform.of(self) if docs else None
         if fast is not None:
-            return fast.transform(docs)
+            return fast.transform(docs).to_csr()
         return self.transform_tokens(self._tokens(docs))
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
