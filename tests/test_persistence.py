@@ -26,6 +26,7 @@ from arabic_extremism_clf.persistence import (
     default_model_path,
     file_fingerprint,
     load_model,
+    load_scoring_model,
     read_manifest,
     save_model,
 )
@@ -68,6 +69,12 @@ def _fit(classes: int = 2, **params) -> ExtremismClassifier:
 @pytest.fixture(scope="module")
 def binary_model() -> ExtremismClassifier:
     return _fit(2, flagged_label="sport", threshold=0.4)
+
+
+@pytest.fixture(params=[load_model, load_scoring_model], ids=["load_model", "load_scoring_model"])
+def load(request):
+    """Both loaders read and check the files in the same way, so both refuse the same."""
+    return request.param
 
 
 @pytest.fixture
@@ -393,82 +400,82 @@ def test_refuses_unfitted_and_foreign_estimators(tmp_path, binary_model):
 # --- loading: refusals ---------------------------------------------------------------
 
 
-def test_missing_directory(tmp_path):
+def test_missing_directory(tmp_path, load):
     with pytest.raises(ModelFileError, match="no such model directory"):
-        load_model(tmp_path / "nope")
+        load(tmp_path / "nope")
 
 
-def test_directory_without_manifest(tmp_path):
+def test_directory_without_manifest(tmp_path, load):
     (tmp_path / "m").mkdir()
     with pytest.raises(ModelFileError, match="manifest.json: missing"):
-        load_model(tmp_path / "m")
+        load(tmp_path / "m")
 
 
-def test_file_instead_of_directory(saved):
+def test_file_instead_of_directory(saved, load):
     with pytest.raises(ModelFileError, match="expected a model directory"):
-        load_model(saved / "arrays.npz")
+        load(saved / "arrays.npz")
 
 
 @pytest.mark.parametrize("garbage", [b"{not json", b"", b"\xff\xfe\x00", b'{"format": '])
-def test_corrupt_manifest(saved, garbage):
+def test_corrupt_manifest(saved, garbage, load):
     (saved / "manifest.json").write_bytes(garbage)
     with pytest.raises(ModelFileError, match="manifest.json: corrupt"):
-        load_model(saved)
+        load(saved)
 
 
 @pytest.mark.parametrize(
     "foreign",
     [{}, {"format": "skops"}, {"schema": 1, "format_version": 1}, [1, 2], "model"],
 )
-def test_foreign_manifest(saved, foreign):
+def test_foreign_manifest(saved, foreign, load):
     (saved / "manifest.json").write_text(json.dumps(foreign))
     with pytest.raises(ModelFileError, match="not an arabic_extremism_clf model"):
-        load_model(saved)
+        load(saved)
     with pytest.raises(ModelFileError, match="not an arabic_extremism_clf model"):
         read_manifest(saved)
 
 
-def test_newer_format_asks_to_upgrade(saved):
+def test_newer_format_asks_to_upgrade(saved, load):
     manifest = _manifest(saved)
     manifest["format_version"] = 999
     _write_manifest(saved, manifest)
     with pytest.raises(ModelFileError, match=r"format 999 is newer.*upgrade the library"):
-        load_model(saved)
+        load(saved)
 
 
 @pytest.mark.parametrize("version", [0, -1, "1", 1.0, True, None])
-def test_bad_format_version(saved, version):
+def test_bad_format_version(saved, version, load):
     manifest = _manifest(saved)
     manifest["format_version"] = version
     _write_manifest(saved, manifest)
     with pytest.raises(ModelFileError, match="format_version must be a positive integer"):
-        load_model(saved)
+        load(saved)
 
 
-def test_truncated_arrays(saved):
+def test_truncated_arrays(saved, load):
     data = (saved / "arrays.npz").read_bytes()
     (saved / "arrays.npz").write_bytes(data[: len(data) // 2])
     with pytest.raises(ModelFileError, match=r"arrays\.npz: \d+ bytes but .* truncated"):
-        load_model(saved)
+        load(saved)
 
 
-def test_tampered_arrays(saved):
+def test_tampered_arrays(saved, load):
     data = bytearray((saved / "arrays.npz").read_bytes())
     data[len(data) // 2] ^= 0xFF
     (saved / "arrays.npz").write_bytes(bytes(data))
     with pytest.raises(ModelFileError, match=r"arrays\.npz: sha256 .* tampered"):
-        load_model(saved)
+        load(saved)
 
 
-def test_truncated_arrays_with_matching_hash(saved):
+def test_truncated_arrays_with_matching_hash(saved, load):
     data = (saved / "arrays.npz").read_bytes()
     (saved / "arrays.npz").write_bytes(data[: len(data) // 2])
     _rehash(saved, "arrays.npz")
     with pytest.raises(ModelFileError, match=r"arrays\.npz: corrupt or truncated npz"):
-        load_model(saved)
+        load(saved)
 
 
-def test_flipped_bytes_with_matching_hash(saved):
+def test_flipped_bytes_with_matching_hash(saved, load):
     path = saved / "arrays.npz"
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo("coef.npy")
@@ -479,38 +486,38 @@ def test_flipped_bytes_with_matching_hash(saved):
     path.write_bytes(bytes(data))
     _rehash(saved, "arrays.npz")
     with pytest.raises(ModelFileError, match=r"arrays\.npz: corrupt or truncated npz"):
-        load_model(saved)
+        load(saved)
 
 
-def test_not_an_npz_with_matching_hash(saved):
+def test_not_an_npz_with_matching_hash(saved, load):
     (saved / "arrays.npz").write_bytes(pickle.dumps({"coef": 1}))
     _rehash(saved, "arrays.npz")
     with pytest.raises(ModelFileError, match=r"arrays\.npz: corrupt, not an npz"):
-        load_model(saved)
+        load(saved)
 
 
-def test_object_array_is_refused(saved):
+def test_object_array_is_refused(saved, load):
     arrays = _arrays(saved)
     arrays["coef"] = np.array([{"not": "numbers"}], dtype=object)
     _replace_arrays(saved, **arrays)
     with pytest.raises(ModelFileError, match=r"arrays\.npz: the array 'coef' is an object array"):
-        load_model(saved)
+        load(saved)
 
 
 @pytest.mark.parametrize("name", ["coef", "word_idf", "calibration_intercept"])
-def test_missing_array(saved, name):
+def test_missing_array(saved, name, load):
     arrays = _arrays(saved)
     del arrays[name]
     _replace_arrays(saved, **arrays)
     with pytest.raises(ModelFileError, match=rf"arrays\.npz: the array '{name}' is missing"):
-        load_model(saved)
+        load(saved)
 
 
-def test_unexpected_array(saved):
+def test_unexpected_array(saved, load):
     arrays = _arrays(saved)
     _replace_arrays(saved, **arrays, extra=np.zeros(3))
     with pytest.raises(ModelFileError, match=r"unexpected arrays \['extra'\]"):
-        load_model(saved)
+        load(saved)
 
 
 @pytest.mark.parametrize(
@@ -524,43 +531,43 @@ def test_unexpected_array(saved):
         ("calibration_coef", lambda a: np.zeros((2, 2))),
     ],
 )
-def test_inconsistent_shapes(saved, name, change):
+def test_inconsistent_shapes(saved, name, change, load):
     arrays = _arrays(saved)
     arrays[name] = change(arrays[name])
     _replace_arrays(saved, **arrays)
     with pytest.raises(ModelFileError, match=rf"arrays\.npz: '{name}' has shape"):
-        load_model(saved)
+        load(saved)
 
 
-def test_wrong_dtype_and_non_finite(saved):
+def test_wrong_dtype_and_non_finite(saved, load):
     arrays = _arrays(saved)
     _replace_arrays(saved, **{**arrays, "coef": arrays["coef"].astype(np.float32)})
     with pytest.raises(ModelFileError, match="'coef' has dtype float32"):
-        load_model(saved)
+        load(saved)
     arrays["intercept"] = np.array([np.nan])
     _replace_arrays(saved, **arrays)
     with pytest.raises(ModelFileError, match="'intercept' contains NaN"):
-        load_model(saved)
+        load(saved)
 
 
-def test_classes_must_match_coef_rows(saved):
+def test_classes_must_match_coef_rows(saved, load):
     manifest = _manifest(saved)
     manifest["classes"] = ["sport", "weather", "cooking"]
     _write_manifest(saved, manifest)
     with pytest.raises(ModelFileError, match="'coef' has shape"):
-        load_model(saved)
+        load(saved)
 
 
-def test_missing_vocab_file(saved):
+def test_missing_vocab_file(saved, load):
     (saved / "vocab.json.gz").unlink()
     with pytest.raises(ModelFileError, match=r"vocab\.json\.gz: missing"):
-        load_model(saved)
+        load(saved)
 
 
-def test_tampered_vocab(saved):
+def test_tampered_vocab(saved, load):
     (saved / "vocab.json.gz").write_bytes(gzip.compress(b'{"word": [], "char": []}'))
     with pytest.raises(ModelFileError, match=r"vocab\.json\.gz: .*(truncated|tampered)"):
-        load_model(saved)
+        load(saved)
 
 
 @pytest.mark.parametrize(
@@ -573,11 +580,11 @@ def test_tampered_vocab(saved):
         (gzip.compress(b'{"word": ["a"], "char": []}'), "1 terms but the manifest records"),
     ],
 )
-def test_bad_vocab_with_matching_hash(saved, content, match):
+def test_bad_vocab_with_matching_hash(saved, content, match, load):
     (saved / "vocab.json.gz").write_bytes(content)
     _rehash(saved, "vocab.json.gz")
     with pytest.raises(ModelFileError, match=rf"vocab\.json\.gz: .*{match}"):
-        load_model(saved)
+        load(saved)
 
 
 @pytest.mark.parametrize(
@@ -598,17 +605,17 @@ def test_bad_vocab_with_matching_hash(saved, content, match):
         (lambda m: m["arrays"]["coef"].__setitem__("shape", [1, 1]), "recorded shape of 'coef'"),
     ],
 )
-def test_inconsistent_manifest(saved, edit, match):
+def test_inconsistent_manifest(saved, edit, match, load):
     manifest = _manifest(saved)
     edit(manifest)
     _write_manifest(saved, manifest)
     with pytest.raises(ModelFileError, match=match):
-        load_model(saved)
+        load(saved)
 
 
-def test_model_file_error_is_a_value_error(tmp_path):
+def test_model_file_error_is_a_value_error(tmp_path, load):
     with pytest.raises(ValueError):
-        load_model(tmp_path / "nope")
+        load(tmp_path / "nope")
 
 
 # --- loading never unpickles -----------------------------------------------------------

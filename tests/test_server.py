@@ -522,11 +522,11 @@ def test_scoring_does_not_block_the_event_loop(
     """While one batch is being scored, the server keeps answering other requests."""
     from fastapi.testclient import TestClient
 
-    from arabic_extremism_clf.features import PostVectorizer
+    from arabic_extremism_clf.scoring_model import ScoringFeatures
     from arabic_extremism_clf.server import create_app
 
     entered, release = threading.Event(), threading.Event()
-    transform = PostVectorizer.transform
+    transform = ScoringFeatures.transform_rows  # the service loads the model for scoring
 
     def held_transform(self, texts, *args, **kwargs):
         texts = list(texts)
@@ -535,7 +535,7 @@ def test_scoring_does_not_block_the_event_loop(
             assert release.wait(30.0), "the test never released the held request"
         return transform(self, texts, *args, **kwargs)
 
-    monkeypatch.setattr(PostVectorizer, "transform", held_transform)
+    monkeypatch.setattr(ScoringFeatures, "transform_rows", held_transform)
     with TestClient(create_app(model_dir)) as http, ThreadPoolExecutor(1) as pool:
         held = pool.submit(http.post, "/classify", json={"texts": ["held"]})
         try:

@@ -19,18 +19,21 @@ if TYPE_CHECKING:  # pragma: no cover
     # For type checkers only: exported through __all__ by way of _LAZY below.
     from .adapt import select_for_review, threshold_for_target, train_adapted  # noqa: F401
     from .evaluate import evaluate, select_threshold  # noqa: F401
-    from .model import Contribution, ExtremismClassifier, Prediction  # noqa: F401
-    from .persistence import load_model, read_manifest, save_model  # noqa: F401
+    from .model import ExtremismClassifier  # noqa: F401
+    from .persistence import load_model, load_scoring_model, read_manifest, save_model  # noqa: F401
     from .scoring import score_batch, score_iter  # noqa: F401
     from .scoring.spark import score_spark  # noqa: F401
+    from .scoring_model import Contribution, Prediction, ScoringModel  # noqa: F401
     from .training import default_training_set, train_default  # noqa: F401
 
 #: Public names imported on first use, and the module that defines each.
 _LAZY = {
     "ExtremismClassifier": "model",
-    "Prediction": "model",
-    "Contribution": "model",
+    "Prediction": "scoring_model",
+    "Contribution": "scoring_model",
+    "ScoringModel": "scoring_model",
     "load_model": "persistence",
+    "load_scoring_model": "persistence",
     "save_model": "persistence",
     "read_manifest": "persistence",
     "evaluate": "evaluate",

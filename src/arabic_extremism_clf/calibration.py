@@ -6,8 +6,12 @@ multinomial logistic regression on the decision values for more.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 __all__ = ["fit_calibrator", "logistic_proba", "as_2d"]
 
@@ -21,6 +25,10 @@ def fit_calibrator(decision: np.ndarray, y_idx: np.ndarray) -> LogisticRegressio
     probabilities of exactly 0 or 1. More labels: a multinomial logistic regression on
     the decision values.
     """
+    # Here, not at the top: scoring needs only logistic_proba, and scikit-learn takes
+    # about 1 s to import.
+    from sklearn.linear_model import LogisticRegression
+
     if decision.shape[1] > 1:
         return LogisticRegression(C=1.0, max_iter=1000).fit(decision, y_idx)
     positive = y_idx == 1

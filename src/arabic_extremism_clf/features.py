@@ -32,7 +32,9 @@ from sklearn.utils.validation import check_is_fitted
 # _weighted_counts: imported for tests/test_bulk.py, which checks it against _weight here.
 from ._fast_transform import _FastTransform, _weighted_counts  # noqa: F401
 from ._ngrams import char_ngrams, word_ngrams
+from ._rows import Rows
 from .preprocess import preprocess
+from .scoring_model import feature_names
 
 __all__ = ["PostVectorizer", "word_ngrams", "char_ngrams"]
 
@@ -280,6 +282,24 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
             return fast.transform(docs).to_csr()
         return self.transform_tokens(self._tokens(docs))
 
+    def transform_rows(self, raw_documents: list[str]) -> Rows:
+        """:meth:`transform` as plain CSR arrays (the scoring path, which needs no scipy).
+
+        Parameters
+        ----------
+        raw_documents : list of str
+
+        Returns
+        -------
+        Rows
+            The arrays of the matrix that :meth:`transform` returns.
+        """
+        check_is_fitted(self, "word_vocabulary_")
+        fast = _FastTransform.of(self) if raw_documents else None
+        if fast is not None:
+            return fast.transform(raw_documents)
+        return Rows.of(self.transform_tokens(self._tokens(raw_documents)))
+
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Names of the output features: ``w:<n-gram>`` then ``c:<n-gram>``.
 
@@ -288,13 +308,7 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         ndarray of str
         """
         check_is_fitted(self, "word_vocabulary_")
-        names = np.empty(self.n_features_out_, dtype=object)
-        offset = len(self.word_vocabulary_)
-        for term, idx in self.word_vocabulary_.items():
-            names[idx] = "w:" + term
-        for term, idx in self.char_vocabulary_.items():
-            names[offset + idx] = "c:" + term
-        return names
+        return feature_names(self.word_vocabulary_, self.char_vocabulary_)
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()

@@ -7,23 +7,20 @@ returns one :class:`Prediction` per post, in input order.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from .calibration import as_2d, fit_calibrator, logistic_proba
+from .calibration import as_2d, fit_calibrator
 from .features import PostVectorizer
-from .labels import check_threshold, label_indices
+from .params import check_estimator_params
+from .scoring_model import Contribution, Prediction, ScoringMethods, _check_texts
 
 __all__ = ["ExtremismClassifier", "Prediction", "Contribution", "PROMOTIONAL", "NOT_PROMOTIONAL"]
 
@@ -33,67 +30,7 @@ PROMOTIONAL = "promotional"
 NOT_PROMOTIONAL = "not_promotional"
 
 
-@dataclass(frozen=True)
-class Prediction:
-    """The result for one post.
-
-    Attributes
-    ----------
-    label : str
-        The predicted label.
-    confidence : float
-        The calibrated probability of ``label`` (see the README, "What confidence means").
-    scores : mapping of str to float
-        The calibrated probability of every label; they sum to 1.
-    """
-
-    label: str
-    confidence: float
-    scores: Mapping[str, float] = field(repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: ``{"label", "confidence", "scores"}``."""
-        return {"label": self.label, "confidence": self.confidence, "scores": dict(self.scores)}
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """How much one n-gram of a post pushed the score of a label.
-
-    Attributes
-    ----------
-    feature : str
-        The n-gram: ``w:`` word n-gram or ``c:`` character n-gram, then the text.
-    weight : float
-        Feature value times model coefficient; positive pushes towards the label.
-    """
-
-    feature: str
-    weight: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: ``{"feature", "weight"}``."""
-        return {"feature": self.feature, "weight": self.weight}
-
-
-def _check_texts(texts: object) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError(
-            "Iterable over raw text documents expected, str object received: "
-            "wrap a single post in a list"
-        )
-    if not isinstance(texts, Iterable):
-        raise TypeError(f"expected an iterable of str, got {type(texts).__name__}")
-    texts = list(texts)
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(
-                f"expected every post to be a str, item {i} is {type(text).__name__}: {text!r:.60}"
-            )
-    return texts
-
-
-class ExtremismClassifier(ClassifierMixin, BaseEstimator):
+class ExtremismClassifier(ScoringMethods, ClassifierMixin, BaseEstimator):
     """Flag posts that promote violent extremist groups (or any other label set).
 
     Word n-gram and within-word character n-gram TF-IDF features
@@ -196,20 +133,7 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
     # -- fitting ----------------------------------------------------------------------
 
     def _validate_params(self) -> None:
-        if self.calibration not in ("sigmoid", None):
-            raise ValueError(f"calibration must be 'sigmoid' or None, got {self.calibration!r}")
-        check_threshold(self.threshold)
-        if not isinstance(self.calibration_cv, numbers.Integral) or self.calibration_cv < 2:
-            raise ValueError(f"calibration_cv must be an int >= 2, got {self.calibration_cv!r}")
-        if not isinstance(self.C, numbers.Real) or self.C <= 0:
-            raise ValueError(f"C must be a positive number, got {self.C!r}")
-        if self.loss not in ("log_loss", "squared_hinge"):
-            raise ValueError(f"loss must be 'log_loss' or 'squared_hinge', got {self.loss!r}")
-        if self.loss == "squared_hinge" and self.calibration is None:
-            raise ValueError(
-                "loss='squared_hinge' (a linear SVM) has no probabilities of its own: "
-                "use calibration='sigmoid'"
-            )
+        check_estimator_params(self.get_params(deep=False))
 
     def _linear_model(self) -> LogisticRegression | LinearSVC:
         class_weight = self.class_weight
@@ -314,276 +238,10 @@ class ExtremismClassifier(ClassifierMixin, BaseEstimator):
             self.calibration_intercept_ = calibrator.intercept_.astype(np.float64)
         return self
 
-    # -- scoring ----------------------------------------------------------------------
+    # -- scoring: the methods of ScoringMethods ----------------------------------------
 
-    def _features(self, X: Iterable[str]) -> sp.csr_matrix:
+    def _check_fitted(self) -> None:
         check_is_fitted(self, "coef_")
-        return self.vectorizer_.transform(_check_texts(X))
-
-    def _decision_from_features(self, features: sp.csr_matrix) -> np.ndarray:
-        return np.asarray(features @ self.coef_.T) + self.intercept_
-
-    def _proba_from_decision(self, decision: np.ndarray) -> np.ndarray:
-        if self.calibration_coef_ is not None:
-            decision = decision @ self.calibration_coef_.T + self.calibration_intercept_
-        return logistic_proba(decision)
-
-    def decision_function(self, X: Iterable[str]) -> np.ndarray:
-        """Uncalibrated decision values of the linear model.
-
-        Parameters
-        ----------
-        X : iterable of str
-
-        Returns
-        -------
-        ndarray of shape (n_posts,) for two labels (positive favours ``classes_[1]``),
-        else (n_posts, n_classes)
-        """
-        decision = self._decision_from_features(self._features(X))
-        return decision.ravel() if decision.shape[1] == 1 else decision
-
-    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
-        """Calibrated probability of every label.
-
-        Parameters
-        ----------
-        X : iterable of str
-
-        Returns
-        -------
-        ndarray of shape (n_posts, n_classes), columns in the order of ``classes_``
-        """
-        return self.proba_from_features(self._features(X))
-
-    def proba_from_features(self, features: sp.csr_matrix) -> np.ndarray:
-        """Calibrated probabilities from a matrix made by ``vectorizer_``.
-
-        Parameters
-        ----------
-        features : sparse matrix of shape (n_posts, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_posts, n_classes)
-        """
-        return self._proba_from_decision(self._decision_from_features(features))
-
-    def labels_from_proba(self, proba: np.ndarray, threshold: float | None = None) -> np.ndarray:
-        """Labels from probabilities, applying the flagged label's threshold.
-
-        Parameters
-        ----------
-        proba : ndarray of shape (n_posts, n_classes)
-        threshold : float or None
-            Overrides ``self.threshold``.
-
-        Returns
-        -------
-        ndarray of str
-        """
-        check_is_fitted(self, "coef_")
-        threshold = self.threshold if threshold is None else threshold
-        return self.classes_[label_indices(proba, self.flagged_index_, threshold)]
-
-    def explained_labels(self, proba: np.ndarray, threshold: float | None = None) -> list[str]:
-        """The label to explain for each post: ``flagged_label``, else the predicted one.
-
-        The rule :meth:`explain`, bulk scoring and the HTTP service share: reviewers see
-        why a post scores as it does on the flagged label, whether or not it was flagged.
-
-        Parameters
-        ----------
-        proba : ndarray of shape (n_posts, n_classes)
-        threshold : float or None
-            Overrides ``self.threshold`` (only used without a flagged label).
-
-        Returns
-        -------
-        list of str
-        """
-        flagged = self.flagged_index_
-        if flagged is None:
-            return self.labels_from_proba(proba, threshold).tolist()
-        return [str(self.classes_[flagged])] * len(proba)
-
-    @property
-    def flagged_index_(self) -> int | None:
-        """Column of ``flagged_label`` in ``classes_``, or None if it is not a class."""
-        check_is_fitted(self, "coef_")
-        hits = np.flatnonzero(self.classes_ == self.flagged_label)
-        return int(hits[0]) if hits.size else None
-
-    def predict(self, X: Iterable[str]) -> np.ndarray:
-        """Predicted label of every post (the threshold applies to ``flagged_label``).
-
-        Parameters
-        ----------
-        X : iterable of str
-
-        Returns
-        -------
-        ndarray of str
-        """
-        return self.labels_from_proba(self.predict_proba(X))
-
-    def classify(self, texts: Iterable[str], *, threshold: float | None = None) -> list[Prediction]:
-        """One :class:`Prediction` per post, in input order.
-
-        Parameters
-        ----------
-        texts : iterable of str
-        threshold : float or None
-            Overrides ``self.threshold`` for this call.
-
-        Returns
-        -------
-        list of Prediction
-        """
-        proba = self.predict_proba(texts)
-        return self.predictions_from_proba(proba, threshold=threshold)
-
-    def predictions_from_proba(
-        self, proba: np.ndarray, *, threshold: float | None = None
-    ) -> list[Prediction]:
-        """:class:`Prediction` objects from a probability matrix.
-
-        Parameters
-        ----------
-        proba : ndarray of shape (n_posts, n_classes)
-        threshold : float or None
-
-        Returns
-        -------
-        list of Prediction
-        """
-        labels = self.labels_from_proba(proba, threshold)
-        column = {label: i for i, label in enumerate(self.classes_)}
-        names = [str(c) for c in self.classes_]
-        out = []
-        for row, label in zip(proba.tolist(), labels.tolist()):
-            scores = MappingProxyType(dict(zip(names, row)))
-            out.append(Prediction(label=label, confidence=row[column[label]], scores=scores))
-        return out
-
-    def explain(self, text: str, *, label: str | None = None, top: int = 10) -> list[Contribution]:
-        """The n-grams of a post that pushed the score of a label most.
-
-        Parameters
-        ----------
-        text : str
-            One post.
-        label : str or None
-            The label to explain; default ``flagged_label`` if it is a class, else the
-            predicted label.
-        top : int, default=10
-            How many n-grams, by absolute weight.
-
-        Returns
-        -------
-        list of Contribution
-            Sorted by absolute weight, largest first (ties: in feature order);
-            positive weights push towards ``label``.
-
-        See Also
-        --------
-        explanations_from_features : The same for a batch of posts.
-        """
-        if not isinstance(text, str):
-            raise TypeError(f"expected one post as a str, got {type(text).__name__}")
-        features = self._features([text])
-        if label is None:
-            label = self.explained_labels(self.proba_from_features(features))[0]
-        return self.explanations_from_features(features, [label], top=top)[0]
-
-    def explanations_from_features(
-        self, features: sp.spmatrix, labels: Sequence[str], *, top: int = 10
-    ) -> list[list[Contribution]]:
-        """The n-grams that pushed the score of a label most, for a batch of posts.
-
-        The batch form of :meth:`explain`, on a matrix made by ``vectorizer_`` (so that
-        bulk scoring vectorizes each post once): row ``i`` is explained for
-        ``labels[i]``, exactly as ``explain`` explains one post.
-
-        Parameters
-        ----------
-        features : sparse matrix of shape (n_posts, n_features)
-        labels : sequence of str
-            The label to explain for each post.
-        top : int, default=10
-            How many n-grams per post, by absolute weight.
-
-        Returns
-        -------
-        list of list of Contribution
-            One list per post, sorted by absolute weight, largest first (ties: in
-            feature order); positive weights push towards the post's label.
-
-        Raises
-        ------
-        ValueError
-            If a label is not a class, ``top`` is not a positive int, or ``features``
-            and ``labels`` do not match.
-
-        Examples
-        --------
-        >>> texts = ["فاز الفريق بالمباراة", "هدف رائع في المباراة", "الفريق بطل الدوري",
-        ...          "طقس ممطر اليوم", "درجات الحرارة مرتفعة", "رياح وغيوم اليوم"] * 3
-        >>> clf = ExtremismClassifier(min_df=1, calibration_cv=3, flagged_label=None)
-        >>> clf = clf.fit(texts, (["sport"] * 3 + ["weather"] * 3) * 3)
-        >>> features = clf.vectorizer_.transform(["مباراة الفريق", "طقس ممطر"])
-        >>> for (first,) in clf.explanations_from_features(features, ["sport", "sport"], top=1):
-        ...     print(first.feature, first.weight > 0)
-        w:الفريق True
-        w:طقس False
-        """
-        check_is_fitted(self, "coef_")
-        if not isinstance(top, numbers.Integral) or isinstance(top, bool) or top < 1:
-            raise ValueError(f"top must be a positive int, got {top!r}")
-        features = sp.csr_matrix(features)
-        labels = [str(label) for label in labels]
-        if features.shape != (len(labels), self.coef_.shape[1]):
-            raise ValueError(
-                f"features has shape {features.shape} but there are {len(labels)} labels "
-                f"and {self.coef_.shape[1]} features: make features with vectorizer_"
-            )
-        index = {str(label): i for i, label in enumerate(self.classes_)}
-        unknown = sorted(set(labels) - set(index))
-        if unknown:
-            raise ValueError(f"unknown label {unknown[0]!r}; the labels are {list(self.classes_)}")
-        label_idx = np.array([index[label] for label in labels], dtype=np.intp)
-        features = features.sorted_indices()  # ties then come in feature order
-        indptr = features.indptr.tolist()
-        rows = np.repeat(np.arange(len(labels)), np.diff(features.indptr))
-        cols = features.indices
-        if self.coef_.shape[0] == 1:  # two labels: one coefficient row, for classes_[1]
-            sign = np.where(label_idx == 1, 1.0, -1.0)
-            weights = features.data * self.coef_[0][cols] * sign[rows]
-        else:
-            weights = features.data * self.coef_[label_idx[rows], cols]
-        # Each post's n-grams by absolute weight, largest first (a stable sort).
-        magnitude = -np.abs(weights)
-        chosen = [
-            start + np.argsort(magnitude[start:end], kind="stable")[:top]
-            for start, end in zip(indptr[:-1], indptr[1:])
-        ]
-        flat = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
-        names = self._feature_names()[cols[flat]].tolist()
-        contributions = list(map(Contribution, names, weights[flat].tolist()))
-        out = []
-        start = 0
-        for picked in chosen:
-            out.append(contributions[start : start + len(picked)])
-            start += len(picked)
-        return out
-
-    def _feature_names(self) -> np.ndarray:
-        """The vectorizer's feature names, built once per fitted model (explain is per post)."""
-        names = self.__dict__.get("_names_cache")
-        if names is None or names[0] is not self.vectorizer_:
-            names = (self.vectorizer_, self.vectorizer_.get_feature_names_out())
-            self.__dict__["_names_cache"] = names
-        return names[1]
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()

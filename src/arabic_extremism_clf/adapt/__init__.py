@@ -14,15 +14,41 @@ Three steps, one module each:
 
 from __future__ import annotations
 
-from .sampling import STRATEGIES, ReviewPick, select_for_review
-from .thresholds import MIN_POSITIVES, ThresholdEstimate, pr_table, threshold_for_target
-from .user_rows import (
-    DEFAULT_USER_WEIGHT,
-    AdaptedTrainingSet,
-    adapted_training_set,
-    read_user_rows,
-    train_adapted,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .sampling import STRATEGIES, ReviewPick, select_for_review
+    from .thresholds import (
+        MIN_POSITIVES,
+        ThresholdEstimate,
+        pr_table,
+        threshold_for_target,
+    )
+    from .user_rows import (
+        DEFAULT_USER_WEIGHT,
+        AdaptedTrainingSet,
+        adapted_training_set,
+        read_user_rows,
+        train_adapted,
+    )
+
+#: Public names imported on first use (training imports scikit-learn, and ``aeclf
+#: sample``'s parser needs only STRATEGIES), and the module that defines each.
+_LAZY = {
+    "STRATEGIES": "sampling",
+    "ReviewPick": "sampling",
+    "select_for_review": "sampling",
+    "MIN_POSITIVES": "thresholds",
+    "ThresholdEstimate": "thresholds",
+    "pr_table": "thresholds",
+    "threshold_for_target": "thresholds",
+    "DEFAULT_USER_WEIGHT": "user_rows",
+    "AdaptedTrainingSet": "user_rows",
+    "adapted_training_set": "user_rows",
+    "read_user_rows": "user_rows",
+    "train_adapted": "user_rows",
+}
 
 __all__ = [
     "DEFAULT_USER_WEIGHT",
@@ -38,3 +64,16 @@ __all__ = [
     "threshold_for_target",
     "train_adapted",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

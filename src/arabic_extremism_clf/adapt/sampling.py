@@ -23,13 +23,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.preprocessing import normalize as l2_normalize
 
-from ..model import Contribution, ExtremismClassifier
 from ..preprocess import normalize
 from ..scoring.core import score_batch
+from ..scoring_model import Contribution
+
+if TYPE_CHECKING:
+    from ..model import ExtremismClassifier
+
+# scikit-learn and scipy are imported in the functions that use them: ``aeclf sample``'s
+# parser imports STRATEGIES from here, and scikit-learn takes about 1 s to import.
 
 __all__ = ["STRATEGIES", "ReviewPick", "select_for_review"]
 
@@ -111,6 +117,7 @@ def _without_near_copies(
     of those taken; near-copies fill the batch only when too few other posts remain.
     Posts are vectorized a chunk at a time, only as far as needed."""
     import scipy.sparse as sp
+    from sklearn.preprocessing import normalize as l2_normalize
 
     taken: list[int] = []
     chosen = None  # L2-normalized vectors of the posts taken
@@ -236,6 +243,8 @@ def select_for_review(
         return _picks(model, chosen, scores, features, top)
     pool = candidates[order[: n * pool_factor]]
     pool_scores, pool_features = _score(model, [texts[i] for i in pool])
+    from sklearn.preprocessing import normalize as l2_normalize
+
     vectors = l2_normalize(pool_features, norm="l2", copy=True).tocsr()
     picked = _k_center(vectors, np.arange(pool.size), n, min_distance)
     logger.info(

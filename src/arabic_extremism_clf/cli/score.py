@@ -198,14 +198,14 @@ def _check_output(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand."""
-    from ..persistence import load_model
+    from ..persistence import load_scoring_model
 
     _check_output(args)
     if args.top is not None and not args.explain:
         raise UsageError("--top sets the size of explanations: it needs --explain")
     top = 10 if args.top is None else args.top
     known = load_known(args)
-    model = load_model(args.model)
+    model = load_scoring_model(args.model)
     classes = [str(c) for c in model.classes_]
     flagged_label = model.flagged_label if model.flagged_label in classes else None
     if args.only_flagged and flagged_label is None:

@@ -6,11 +6,14 @@ import argparse
 import json
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from ..corpus import PROMOTIONAL, Corpus, read_corpus
-from ..model import ExtremismClassifier
 from ..persistence import check_model_target
 from ._args import positive_float, probability
+
+if TYPE_CHECKING:
+    from ..model import ExtremismClassifier
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _estimator(args: argparse.Namespace, labels: set[str]) -> ExtremismClassifier:
+    from ..model import ExtremismClassifier  # here: the parser must not import scikit-learn
+
     flagged = args.flagged_label
     if flagged is None:
         flagged = PROMOTIONAL if PROMOTIONAL in labels else None

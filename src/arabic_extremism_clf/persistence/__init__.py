@@ -1,6 +1,7 @@
 """Save and load fitted models in a safe, versioned, readable directory format.
 
-- :mod:`.format`: the model-directory format; :func:`load_model`, :func:`read_manifest`,
+- :mod:`.format`: the model-directory format; :func:`load_model`,
+  :func:`load_scoring_model`, :func:`read_manifest`,
   :func:`check_model_target`, :func:`file_fingerprint`, and a reader per format number.
 - :mod:`.save`: :func:`save_model`.
 - :mod:`.card`: the model card, :func:`write_model_card` (tables of figures in
@@ -23,6 +24,7 @@ from .format import (
     check_model_target,
     file_fingerprint,
     load_model,
+    load_scoring_model,
     read_manifest,
 )
 from .paths import default_model_path
@@ -37,6 +39,7 @@ __all__ = [
     "CARD_FILE",
     "save_model",
     "load_model",
+    "load_scoring_model",
     "read_manifest",
     "file_fingerprint",
     "write_model_card",

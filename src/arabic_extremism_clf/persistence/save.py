@@ -19,14 +19,11 @@ import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted
 
 from .._version import __version__
-from ..features import PostVectorizer
-from ..model import ExtremismClassifier
 from .card import render_model_card
 from .format import (
     ARRAYS_FILE,
@@ -39,6 +36,9 @@ from .format import (
     check_model_target,
     file_fingerprint,
 )
+
+if TYPE_CHECKING:
+    from ..model import ExtremismClassifier
 
 __all__ = ["save_model"]
 
@@ -127,6 +127,12 @@ def _model_arrays(model: ExtremismClassifier) -> dict[str, np.ndarray]:
 
 
 def _check_savable(model: object) -> None:
+    # Here, not at the top: loading (this package) must not import scikit-learn.
+    from sklearn.utils.validation import check_is_fitted
+
+    from ..features import PostVectorizer
+    from ..model import ExtremismClassifier
+
     if type(model) is not ExtremismClassifier:
         raise TypeError(
             f"save_model saves an ExtremismClassifier, got {type(model).__name__}; "

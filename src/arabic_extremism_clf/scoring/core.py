@@ -22,7 +22,8 @@ import numpy as np
 from ..labels import check_threshold
 
 if TYPE_CHECKING:
-    from ..model import Contribution, ExtremismClassifier
+    from ..model import ExtremismClassifier
+    from ..scoring_model import Contribution, ScoringModel
 
 __all__ = [
     "ScoreResult",
@@ -133,23 +134,27 @@ class BatchScores:
         return self.results()[index]
 
 
-def resolve_model(model: Any = None) -> ExtremismClassifier:
+def resolve_model(model: Any = None) -> ExtremismClassifier | ScoringModel:
     """The model to score with: ``None`` loads the shipped model, a path loads that model.
+
+    A model read from disk is loaded for scoring only
+    (:func:`~arabic_extremism_clf.persistence.load_scoring_model`: the same scores,
+    without importing scikit-learn).
 
     Parameters
     ----------
-    model : ExtremismClassifier, str, path-like or None
-        A fitted classifier (returned as it is), a model directory saved by
+    model : ExtremismClassifier, ScoringModel, str, path-like or None
+        A fitted model (returned as it is), a model directory saved by
         :func:`~arabic_extremism_clf.persistence.save_model`, or None.
 
     Returns
     -------
-    ExtremismClassifier
+    ExtremismClassifier or ScoringModel
     """
     if model is None or isinstance(model, (str, os.PathLike)):
-        from ..persistence import load_model
+        from ..persistence.format import load_scoring_model
 
-        return load_model(model)
+        return load_scoring_model(model)
     return model
 
 
@@ -214,7 +219,7 @@ def score_batch(
     texts = list(texts)
     if not texts:
         return BatchScores(classes, np.zeros((0, len(classes))), [], [] if explain else None)
-    features = model.vectorizer_.transform(texts)
+    features = model.vectorizer_.transform_rows(texts)
     proba = model.proba_from_features(features)
     labels = model.labels_from_proba(proba, threshold).tolist()
     explanations = None
@@ -222,4 +227,6 @@ def score_batch(
         explained = model.explained_labels(proba, threshold)
         ngrams = model.explanations_from_features(features, explained, top=top)
         explanations = list(zip(explained, ngrams))
-    return BatchScores(classes, proba, labels, explanations, features if keep_features else None)
+    return BatchScores(
+        classes, proba, labels, explanations, features.to_csr() if keep_features else None
+    )

@@ -26,7 +26,7 @@ from .core import DEFAULT_TOP, BatchScores, check_top, resolve_model
 from .pool import check_n_jobs, scored_text_batches
 
 if TYPE_CHECKING:
-    from ..model import Prediction
+    from ..scoring_model import Prediction
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -122,7 +122,7 @@ def score_iter(
 def _predictions(
     batches: Iterable[list[str]], model: Any, threshold: float | None, n_jobs: int
 ) -> Iterator[Prediction]:
-    from ..model import Prediction
+    from ..scoring_model import Prediction
 
     for scores in scored_text_batches(batches, model, n_jobs=n_jobs, threshold=threshold):
         for row in scores:
