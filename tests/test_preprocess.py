@@ -10,6 +10,7 @@ import csv
 import importlib
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -643,3 +644,71 @@ def test_real_posts_fused_and_idempotent(shared_data_dir: Path) -> None:
         if "&" not in once and normalize(once) != once:
             not_idempotent.append(i)
     assert not_idempotent == []  # row indices only: no corpus text in the report
+
+
+# --------------------------------------------------------------------------------------
+# The start-up cache of CAMeL Tools' character sets
+# --------------------------------------------------------------------------------------
+
+_CHARSETS_PROBE = (
+    "import hashlib, json, sys\n"
+    "from arabic_extremism_clf import preprocess\n"
+    "assert 'camel_tools.utils.charsets' not in sys.modules, 'imported at package import'\n"
+    "tokens = preprocess('مرحبا 👍🏽 بكم!! 🇸🇦 #وسم https://x.y ١٢٣ «نص» ©2024')\n"
+    "import camel_tools.utils.charsets as cs\n"
+    "digest = {n: hashlib.sha256(''.join(sorted(getattr(cs, n))).encode('utf-8', "
+    "'surrogatepass')).hexdigest() for n in cs.__all__}\n"
+    "print(json.dumps({'tokens': tokens, 'sets': digest, 'all': cs.__all__, "
+    "'cached': not hasattr(cs, 'x_chr')}))\n"
+)
+
+
+def _charsets_run(env_extra: dict[str, str]) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "AECLF_NO_CHARSET_CACHE"}
+    env.update(env_extra)
+    result = subprocess.run(
+        [sys.executable, "-c", _CHARSETS_PROBE],
+        capture_output=True, text=True, timeout=120, check=True, env=env,
+    )  # fmt: skip
+    return json.loads(result.stdout)
+
+
+def test_charset_cache_gives_camels_own_sets(tmp_path: Path) -> None:
+    real = _charsets_run({"AECLF_NO_CHARSET_CACHE": "1", "AECLF_CACHE_DIR": str(tmp_path)})
+    assert not real["cached"]
+    assert list(tmp_path.iterdir()) == []  # turned off: nothing written
+
+    first = _charsets_run({"AECLF_CACHE_DIR": str(tmp_path)})
+    (cache,) = tmp_path.glob("camel-charsets-*.json")
+    second = _charsets_run({"AECLF_CACHE_DIR": str(tmp_path)})
+
+    assert not first["cached"] and second["cached"]
+    assert first["sets"] == second["sets"] == real["sets"]
+    assert first["all"] == second["all"] == real["all"]
+    assert first["tokens"] == second["tokens"] == real["tokens"]
+    assert json.loads(cache.read_text(encoding="utf-8"))["key"] in cache.name
+
+
+def test_a_damaged_charset_cache_is_rebuilt(tmp_path: Path) -> None:
+    real = _charsets_run({"AECLF_NO_CHARSET_CACHE": "1"})
+    _charsets_run({"AECLF_CACHE_DIR": str(tmp_path)})
+    (cache,) = tmp_path.glob("camel-charsets-*.json")
+    payload = json.loads(cache.read_text(encoding="utf-8"))
+    del payload["sets"]["UNICODE_PUNCT_CHARSET"]
+    cache.write_text(json.dumps(payload), encoding="utf-8")
+
+    damaged = _charsets_run({"AECLF_CACHE_DIR": str(tmp_path)})
+    again = _charsets_run({"AECLF_CACHE_DIR": str(tmp_path)})
+
+    assert not damaged["cached"] and again["cached"]
+    assert damaged["sets"] == again["sets"] == real["sets"]
+    cache.write_text("not json", encoding="utf-8")
+    assert _charsets_run({"AECLF_CACHE_DIR": str(tmp_path)})["sets"] == real["sets"]
+
+
+def test_no_writable_cache_directory_still_tokenizes(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory", encoding="utf-8")
+    real = _charsets_run({"AECLF_NO_CHARSET_CACHE": "1"})
+    run = _charsets_run({"AECLF_CACHE_DIR": str(blocked / "cache")})
+    assert run["tokens"] == real["tokens"] and run["sets"] == real["sets"]

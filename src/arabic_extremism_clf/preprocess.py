@@ -21,15 +21,9 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from camel_tools.tokenizers.word import simple_word_tokenize
-from camel_tools.utils.dediac import dediac_ar
-from camel_tools.utils.normalize import (
-    normalize_alef_ar,
-    normalize_alef_maksura_ar,
-    normalize_teh_marbuta_ar,
-    normalize_unicode,
-)
+from . import _charset_cache
 
 __all__ = [
     "normalize",
@@ -41,6 +35,59 @@ __all__ = [
     "PLACEHOLDER_TOKENS",
     "CACHE_SIZE",
 ]
+
+
+# CAMeL Tools' functions, which this module runs as they are. They are imported on first
+# use by _load_camel(), not at import: importing them builds CAMeL Tools' Unicode
+# character sets (about 0.4 s; :mod:`._charset_cache` keeps them between runs), so that
+# ``import arabic_extremism_clf`` stays fast and reads no file. Reading one of these
+# names from outside (``preprocess.dediac_ar``) imports them too (``__getattr__``).
+if TYPE_CHECKING:
+    from camel_tools.tokenizers.word import simple_word_tokenize
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import (
+        normalize_alef_ar,
+        normalize_alef_maksura_ar,
+        normalize_teh_marbuta_ar,
+        normalize_unicode,
+    )
+_CAMEL_NAMES = (
+    "normalize_unicode", "dediac_ar", "normalize_alef_ar", "normalize_alef_maksura_ar",
+    "normalize_teh_marbuta_ar", "simple_word_tokenize",
+)  # fmt: skip
+_camel_loaded = False
+
+
+def _load_camel() -> None:
+    """Import CAMeL Tools' functions into this module's namespace (once)."""
+    global _camel_loaded
+    if _camel_loaded:
+        return
+    _charset_cache.install()
+    from camel_tools.tokenizers.word import simple_word_tokenize
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import (
+        normalize_alef_ar,
+        normalize_alef_maksura_ar,
+        normalize_teh_marbuta_ar,
+        normalize_unicode,
+    )
+
+    names = globals()
+    for name, value in zip(_CAMEL_NAMES, (
+        normalize_unicode, dediac_ar, normalize_alef_ar, normalize_alef_maksura_ar,
+        normalize_teh_marbuta_ar, simple_word_tokenize,
+    )):  # fmt: skip
+        names.setdefault(name, value)  # a name already set (a test's spy) stays
+    _camel_loaded = True
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CAMEL_NAMES:
+        _load_camel()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Token that replaces a URL (and the ``URL`` placeholder of public corpora).
 URL_TOKEN = "URL"
@@ -271,6 +318,7 @@ class _Options:
         teh_marbuta: bool,
         placeholders: bool,
     ) -> None:
+        _load_camel()
         steps: list[Callable[[str], str]] = []
         if unicode:
             # NFKC: folds Arabic presentation forms, ligatures, full-width Latin.
@@ -525,6 +573,7 @@ def tokenize(text: str) -> list[str]:
     ['السلام', 'عليكم', '،', 'كيف', 'الحال', '؟']
     """
     _check_str(text)
+    _load_camel()
     # simple_word_tokenize never joins across white space, so the tokens of a post are
     # the tokens of its chunks, and each distinct chunk is tokenized once.
     memo = _TOKENIZE_MEMO

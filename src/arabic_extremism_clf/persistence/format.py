@@ -335,8 +335,8 @@ def load_scoring_model(
         char_ngram_range=vec_params.get("char_ngram_range", (2, 5)),
         sublinear_tf=vec_params.get("sublinear_tf", True),
         normalize_options=vec_params.get("normalize_options"),
-        word_vocabulary={term: i for i, term in enumerate(parts["word_terms"])},
-        char_vocabulary={term: i for i, term in enumerate(parts["char_terms"])},
+        word_vocabulary=parts["word_vocabulary"],
+        char_vocabulary=parts["char_vocabulary"],
         word_idf=parts["arrays"]["word_idf"],
         char_idf=parts["arrays"]["char_idf"],
     )
@@ -417,7 +417,8 @@ def _read_arrays(path: Path, data: bytes) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _read_vocab(path: Path, data: bytes) -> tuple[list[str], list[str]]:
+def _read_vocab(path: Path, data: bytes) -> tuple[dict[str, int], dict[str, int]]:
+    """The word and character vocabularies (term -> column), checked."""
     try:
         vocab = json.loads(gzip.decompress(data).decode("utf-8"))
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError) as exc:
@@ -427,14 +428,16 @@ def _read_vocab(path: Path, data: bytes) -> tuple[list[str], list[str]]:
     out = []
     for kind in ("word", "char"):
         terms = vocab.get(kind)
-        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        # set(map(type, ...)): the check runs in C (the vocabularies hold ~10^5 terms).
+        if not isinstance(terms, list) or not set(map(type, terms)) <= {str}:
             raise ModelFileError(f"{path}: {kind!r} must be a list of strings")
-        if len(set(terms)) != len(terms):
+        vocabulary = dict(zip(terms, range(len(terms))))
+        if len(vocabulary) != len(terms):
             raise ModelFileError(
                 f"{path}: the {kind} vocabulary repeats terms, so its indices are not a "
                 "permutation of 0..n-1"
             )
-        out.append(terms)
+        out.append(vocabulary)
     return out[0], out[1]
 
 
@@ -498,7 +501,7 @@ def _load_v1(directory: Path, manifest: dict) -> dict[str, Any]:
     """Format 1: manifest.json + arrays.npz + vocab.json.gz (+ README.md, not read).
 
     Returns the checked parts of the model: ``params``, ``vec_params``, ``classes``,
-    ``word_terms``, ``char_terms``, ``arrays`` (the checked arrays), ``n_iter`` and
+    ``word_vocabulary``, ``char_vocabulary``, ``arrays`` (the checked arrays), ``n_iter`` and
     ``manifest_path``.
     """
     manifest_path = directory / MANIFEST_FILE
@@ -550,13 +553,15 @@ def _load_v1(directory: Path, manifest: dict) -> dict[str, Any]:
             f"neither of {list(_CALIBRATION_ARRAYS)}; found {sorted(expected)}"
         )
 
-    word_terms, char_terms = _read_vocab(vocab_path, _verified_bytes(directory, VOCAB_FILE, files))
+    word_vocabulary, char_vocabulary = _read_vocab(
+        vocab_path, _verified_bytes(directory, VOCAB_FILE, files)
+    )
     arrays = _read_arrays(arrays_path, _verified_bytes(directory, ARRAYS_FILE, files))
     unexpected = sorted(set(arrays) - expected)
     if unexpected:
         raise ModelFileError(f"{arrays_path}: unexpected arrays {unexpected}")
 
-    n_word, n_char = len(word_terms), len(char_terms)
+    n_word, n_char = len(word_vocabulary), len(char_vocabulary)
     n_features = n_word + n_char
     recorded = vectorizer.get("n_features", n_features)
     if recorded != n_features:
@@ -591,8 +596,8 @@ def _load_v1(directory: Path, manifest: dict) -> dict[str, Any]:
         "params": params,
         "vec_params": vec_params,
         "classes": classes,
-        "word_terms": word_terms,
-        "char_terms": char_terms,
+        "word_vocabulary": word_vocabulary,
+        "char_vocabulary": char_vocabulary,
         "arrays": checked,
         "n_iter": n_iter if isinstance(n_iter, list) else None,
         "manifest_path": manifest_path,
@@ -607,8 +612,8 @@ def _build_estimator(parts: Mapping[str, Any]) -> ExtremismClassifier:
     vec = PostVectorizer(**parts["vec_params"])
     model = ExtremismClassifier(**parts["params"])
     arrays = parts["arrays"]
-    vec.word_vocabulary_ = {term: i for i, term in enumerate(parts["word_terms"])}
-    vec.char_vocabulary_ = {term: i for i, term in enumerate(parts["char_terms"])}
+    vec.word_vocabulary_ = parts["word_vocabulary"]
+    vec.char_vocabulary_ = parts["char_vocabulary"]
     vec.word_idf_ = arrays["word_idf"]
     vec.char_idf_ = arrays["char_idf"]
     vec.n_features_out_ = len(vec.word_vocabulary_) + len(vec.char_vocabulary_)
