@@ -10,6 +10,7 @@ import multiprocessing
 import pytest
 from toy_corpus import SPORT, WEATHER
 
+from arabic_extremism_clf._fast_transform import _FastTransform
 from arabic_extremism_clf.model import ExtremismClassifier
 from arabic_extremism_clf.scoring import pool
 from arabic_extremism_clf.scoring.core import score_batch
@@ -65,3 +66,77 @@ def test_a_worker_error_reaches_the_caller(model):
     batches[3] = ["ok", 42]  # not a str: the vectorizer fails in the worker
     with pytest.raises((TypeError, AttributeError, ValueError)):
         list(pool.scored_text_batches(iter(batches), model, n_jobs=2))
+
+
+@pytest.mark.parametrize("n_jobs", [2, 3])
+@pytest.mark.parametrize("word_ngram_range", [(1, 2), (1, 3)], ids=["fast", "no-fast-path"])
+def test_any_number_of_workers_gives_this_process_answers(n_jobs, word_ngram_range):
+    clf = ExtremismClassifier(
+        min_df=1, calibration_cv=3, flagged_label="sport", word_ngram_range=word_ngram_range
+    ).fit(SPORT + WEATHER, ["sport"] * len(SPORT) + ["weather"] * len(WEATHER))
+    batches = _batches(17, size=7)
+    options = {"threshold": 0.3, "explain": True, "top": 3}
+    got = list(pool.scored_text_batches(iter(batches), clf, n_jobs=n_jobs, **options))
+    assert [scores.results() for scores in got] == [
+        score_batch(clf, texts, **options).results() for texts in batches
+    ]
+
+
+# --- passing memos between workers (the fast transform's export and absorb) -------------
+
+
+def _fresh_transform(model: ExtremismClassifier) -> _FastTransform:
+    fast = _FastTransform(model.vectorizer_)
+    fast.record_new_chunks()
+    return fast
+
+
+def _same_rows(a, b) -> bool:
+    return all(x.tobytes() == y.tobytes() for x, y in zip(a[:3], b[:3])) and a.shape == b.shape
+
+
+def test_absorbed_chunks_are_not_computed_again(model, monkeypatch):
+    docs = [text for batch in _batches(6) for text in batch]
+    first = _fresh_transform(model)
+    expected = first.transform(docs)
+    relay = first.export()
+    assert relay is not None
+    assert set(relay.chunks) == {chunk for doc in docs for chunk in doc.split()}
+    assert first.export() is None  # each chunk is exported once
+
+    second = _fresh_transform(model)
+    second.absorb(relay)
+
+    def no_tokenizing(chunk):
+        raise AssertionError(f"{chunk!r} was computed again")
+
+    monkeypatch.setattr(second, "_chunk", no_tokenizing)
+    assert _same_rows(second.transform(docs), expected)
+    assert second.export() is None  # it computed nothing
+
+
+def test_absorb_keeps_what_a_transform_has_and_adds_the_rest(model):
+    docs = [text for batch in _batches(8) for text in batch]
+    half = len(docs) // 2
+    one, other = _fresh_transform(model), _fresh_transform(model)
+    one.transform(docs[:half])
+    other.transform(docs[half - 5 :])  # some chunks in both
+    one.absorb(other.export())
+    reference = _fresh_transform(model)
+    assert _same_rows(one.transform(docs), reference.transform(docs))
+    assert one.export() is not None and one.export() is None
+
+
+def test_export_after_a_reset_holds_only_memoized_chunks(model, monkeypatch):
+    import arabic_extremism_clf._fast_transform as fast_module
+
+    monkeypatch.setattr(fast_module, "_FAST_MEMO_LIMIT", 10)
+    docs = [text for batch in _batches(5) for text in batch]
+    first = _fresh_transform(model)
+    for doc in docs:  # the memos are reset several times on the way
+        first.transform([doc])
+    relay = first.export()
+    assert set(relay.chunks) <= set(first.chunk_slots)
+    second = _fresh_transform(model)
+    second.absorb(relay)
+    assert _same_rows(second.transform(docs), _fresh_transform(model).transform(docs))

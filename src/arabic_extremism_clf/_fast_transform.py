@@ -13,7 +13,7 @@ import array
 import itertools
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -49,6 +49,59 @@ class _Growing:
 
     def view(self) -> np.ndarray:
         return self.array[: self.size]
+
+
+class TokenRow(NamedTuple):
+    """What the slot tables hold for one token (:meth:`_FastTransform.token_row`)."""
+
+    unigram: int
+    bigram_token: int
+    char_indices: list[int]
+
+
+class SlotTables(NamedTuple):
+    """Per token slot: its unigram column (-1: none), its id among the tokens of the
+    vocabulary's bigrams (-1: none), where its character n-gram columns start in
+    ``char_indices`` and how many there are."""
+
+    unigram: np.ndarray
+    bigram_token: np.ndarray
+    char_start: np.ndarray
+    char_count: np.ndarray
+    char_indices: np.ndarray
+
+
+class SlotBatch(NamedTuple):
+    """A batch of posts after the string stage (:meth:`_FastTransform.slots`)."""
+
+    #: The int64 slot ids of every post, post after post.
+    flat: bytes
+    #: Where each post's slots end in ``flat`` (counted in slots).
+    ends: list[int]
+    #: The memo generation the ids belong to (a reset of the memos starts a new one).
+    generation: int
+    #: The slot tables the ids index, as they were when the batch was made.
+    tables: SlotTables
+
+
+class Relay(NamedTuple):
+    """Chunks memoized by one fast transform, for another to memoize without computing
+    them (:meth:`_FastTransform.export`, :meth:`_FastTransform.absorb`): worker
+    processes pass on what each computed, so that each distinct chunk is normalized,
+    tokenized and looked up in the vocabularies about once, whatever the workers."""
+
+    #: The chunks.
+    chunks: list[str]
+    #: Tokens per chunk.
+    counts: np.ndarray
+    #: The tokens of all chunks, chunk after chunk.
+    tokens: list[str]
+    #: Per token: unigram column, bigram-token id, number of character n-gram columns.
+    unigram: np.ndarray
+    bigram_token: np.ndarray
+    char_count: np.ndarray
+    #: The character n-gram columns of all tokens, token after token.
+    char_indices: np.ndarray
 
 
 class _FastTransform:
@@ -101,6 +154,7 @@ class _FastTransform:
         self.bigram_keys = keys[order]
         self.bigram_index = columns[order]
         self.lock = threading.Lock()
+        self.fresh: list[str] | None = None  # chunks computed here, when noted
         self._reset()
 
     @staticmethod
@@ -125,8 +179,12 @@ class _FastTransform:
         return fast
 
     def _reset(self) -> None:
+        self.generation = getattr(self, "generation", -1) + 1
         self.chunk_slots: dict[str, array.array] = {}
         self.token_slot: dict[str, int] = {}
+        self.slot_token: list[str] = []
+        if getattr(self, "fresh", None) is not None:
+            self.fresh = []
         self.slot_unigram = _Growing(np.int64)
         self.slot_bigram_token = _Growing(np.int64)
         self.slot_char_start = _Growing(np.int64)
@@ -141,20 +199,28 @@ class _FastTransform:
             [], [], [], [], array.array("i"),
         )  # fmt: skip
 
-    def _new_slot(self, token: str) -> int:
-        slot = len(self.token_slot)
-        self.token_slot[token] = slot
-        unigram, bigram_token, char_start, char_count, char_indices = self._pending
-        unigram.append(self.unigram_index.get(token, -1))
-        bigram_token.append(self.bigram_token.get(token, -1))
+    def token_row(self, token: str) -> TokenRow:
+        """What the slot tables hold for a token: its unigram column (-1: none), its id
+        among the tokens of the bigrams (-1: none) and its character n-gram columns."""
         found: list[int] = []
         if self.char_range is not None:
             get = self.vec.char_vocabulary_.get
             found = [i for i in map(get, char_ngrams(token, self.char_range)) if i is not None]
+        return TokenRow(self.unigram_index.get(token, -1), self.bigram_token.get(token, -1), found)
+
+    def _new_slot(self, token: str, row: TokenRow | None = None) -> int:
+        slot = len(self.token_slot)
+        self.token_slot[token] = slot
+        self.slot_token.append(token)
+        unigram, bigram_token, char_start, char_count, char_indices = self._pending
+        if row is None:
+            row = self.token_row(token)
+        unigram.append(row.unigram)
+        bigram_token.append(row.bigram_token)
         char_start.append(self._n_char_indices)
-        char_count.append(len(found))
-        char_indices.extend(found)
-        self._n_char_indices += len(found)
+        char_count.append(len(row.char_indices))
+        char_indices.extend(row.char_indices)
+        self._n_char_indices += len(row.char_indices)
         return slot
 
     def _append_new_slots(self) -> None:
@@ -174,11 +240,16 @@ class _FastTransform:
             slot = token_slot.get(token)
             slots.append(self._new_slot(token) if slot is None else slot)
         self.chunk_slots[chunk] = slots
+        if self.fresh is not None:
+            self.fresh.append(chunk)
         return slots
 
-    def _slots(self, docs: list[str]) -> tuple[bytes, list[int], tuple[np.ndarray, ...]]:
-        """The token slots of every post (int64 bytes), where each post's slots end,
-        and the slot arrays they index."""
+    def slots(self, docs: list[str]) -> SlotBatch:
+        """The string stage: the token slots of every post, memoized.
+
+        Normalizing, tokenizing and the n-grams of a token happen here, once per distinct
+        chunk and token (the memos); :meth:`rows` then needs only numbers.
+        """
         with self.lock:
             if max(len(self.chunk_slots), len(self.token_slot)) >= _FAST_MEMO_LIMIT:
                 self._reset()
@@ -204,19 +275,101 @@ class _FastTransform:
                 ends.append(total)
             flat = b"".join(pieces)
             self._append_new_slots()
-            arrays = (
-                self.slot_unigram.view(), self.slot_bigram_token.view(),
-                self.slot_char_start.view(), self.slot_char_count.view(),
-                self.char_indices.view(),
+            return SlotBatch(flat, ends, self.generation, self._tables())
+
+    def _tables(self) -> SlotTables:
+        """Views of the slot tables as they are now: later slots, or a reset of the
+        memos, replace the arrays and leave these as they were."""
+        return SlotTables(
+            self.slot_unigram.view(), self.slot_bigram_token.view(),
+            self.slot_char_start.view(), self.slot_char_count.view(),
+            self.char_indices.view(),
+        )  # fmt: skip
+
+    # -- passing memos between processes (scoring.pool) --------------------------------
+
+    def record_new_chunks(self) -> None:
+        """From now on, note the chunks this transform computes (see :meth:`export`)."""
+        with self.lock:
+            self.fresh = []
+
+    def export(self) -> Relay | None:
+        """The chunks computed since the last export (or :meth:`record_new_chunks`),
+        with their tokens and slot-table rows; None if there are none."""
+        with self.lock:
+            fresh = [chunk for chunk in self.fresh if chunk in self.chunk_slots]
+            self.fresh = []
+            if not fresh:
+                return None
+            pieces = [self.chunk_slots[chunk] for chunk in fresh]
+            counts = np.fromiter(map(len, pieces), np.int64, len(pieces))
+            slots = np.frombuffer(b"".join(pieces), dtype=np.int64)
+            self._append_new_slots()
+            tables = self._tables()
+            tokens = self.slot_token
+            char_count = tables.char_count[slots]
+            starts = tables.char_start[slots]
+            offsets = np.cumsum(char_count) - char_count
+            gather = np.arange(int(char_count.sum())) + np.repeat(starts - offsets, char_count)
+            return Relay(
+                fresh, counts, [tokens[slot] for slot in slots.tolist()],
+                tables.unigram[slots], tables.bigram_token[slots], char_count,
+                tables.char_indices[gather],
             )  # fmt: skip
-        return flat, ends, arrays
+
+    def absorb(self, relay: Relay) -> None:
+        """Memoize the chunks of another transform's :meth:`export` (same vectorizer)
+        that this one lacks, without computing them."""
+        with self.lock:
+            if max(len(self.chunk_slots), len(self.token_slot)) >= _FAST_MEMO_LIMIT:
+                self._reset()
+            memo, token_slot, new_slot = self.chunk_slots, self.token_slot, self._new_slot
+            unigram, bigram_token = relay.unigram.tolist(), relay.bigram_token.tolist()
+            char_indices = relay.char_indices.tolist()
+            char_ends = np.cumsum(relay.char_count).tolist()
+            position = 0
+            for chunk, count in zip(relay.chunks, relay.counts.tolist()):
+                end = position + count
+                if chunk not in memo:
+                    slots = array.array("q")
+                    for i in range(position, end):
+                        token = relay.tokens[i]
+                        slot = token_slot.get(token)
+                        if slot is None:
+                            first = char_ends[i - 1] if i else 0
+                            row = TokenRow(
+                                unigram[i], bigram_token[i], char_indices[first : char_ends[i]]
+                            )
+                            slot = new_slot(token, row)
+                        slots.append(slot)
+                    memo[chunk] = slots
+                position = end
+            self._append_new_slots()
 
     def transform(self, docs: list[str]) -> Rows:
         """The TF-IDF rows of raw posts (``PostVectorizer.transform`` as CSR arrays)."""
+        batch = self.slots(docs)
+        return self.rows(batch.flat, batch.ends, batch.tables)
+
+    def rows(self, flat: bytes, ends: list[int], tables: SlotTables) -> Rows:
+        """The numeric stage: the TF-IDF rows of posts given as token slots.
+
+        Parameters
+        ----------
+        flat : bytes
+            The int64 slot ids of every post, post after post (:meth:`slots`).
+        ends : list of int
+            Where each post's slots end in ``flat``.
+        tables : SlotTables
+            The slot tables that the ids index (this transform's, or a replica's).
+
+        Returns
+        -------
+        Rows
+        """
         vec = self.vec
-        flat, ends, arrays = self._slots(docs)
-        unigram, bigram_token, char_start, char_count, char_indices = arrays
-        n_docs = len(docs)
+        unigram, bigram_token, char_start, char_count, char_indices = tables
+        n_docs = len(ends)
         slots = np.frombuffer(flat, dtype=np.int64)
         lengths = np.diff(np.asarray([0, *ends], dtype=np.int64))
         row = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)

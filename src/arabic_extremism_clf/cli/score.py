@@ -17,11 +17,11 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from .. import io as aeclf_io
 from ..io import Record, ResumePoint
-from ..scoring.files import DEFAULT_BATCH_SIZE, Summary, score_batches
+from ..scoring.files import DEFAULT_BATCH_SIZE, ScoredBatch, Summary, score_batches
 from ._args import UsageError, n_jobs, positive_int, probability
 from ._inputs import add_input_arguments, open_input
 from .match import add_match_threshold, add_matches, load_known
@@ -234,33 +234,21 @@ def run(args: argparse.Namespace) -> int:
                 stream = stack.enter_context(
                     open(args.output, mode, encoding="utf-8", errors="backslashreplace", newline="")
                 )
-            if fmt == "csv":
-                writer: Any = aeclf_io.CsvWriter(
-                    stream,
-                    classes,
-                    with_id=args.id_col is not None,
-                    with_file=with_file,
-                    explain=args.explain,
-                    extra=extra,
-                )
-                if point is None or not point.header:
-                    writer.header()
-            else:
-                writer = aeclf_io.JsonlWriter(stream)
-            bar = stack.enter_context(_progress(args))
-            _score_inputs(
-                args,
-                model,
-                writer,
-                stream,
-                summary,
-                point,
-                with_file,
-                flagged_label,
-                bar,
-                top,
-                known,
+            formatter = _BatchFormatter(
+                fmt,
+                classes,
+                with_id=args.id_col is not None,
+                with_file=with_file,
+                explain=args.explain,
+                extra=extra,
+                flagged_label=flagged_label,
+                only_flagged=args.only_flagged,
+                known=known,
             )
+            if fmt == "csv" and (point is None or not point.header):
+                formatter.writer(stream).header()
+            bar = stack.enter_context(_progress(args))
+            _score_inputs(args, model, formatter, stream, summary, point, with_file, bar, top)
     except BrokenPipeError:
         # The reader of stdout went away (e.g. `| head`): stop quietly.
         with contextlib.suppress(OSError):
@@ -292,23 +280,81 @@ def _progress(args: argparse.Namespace) -> Any:
     )
 
 
+class _Formatted(NamedTuple):
+    """A batch's output text and its counts (see :class:`_BatchFormatter`)."""
+
+    text: str
+    rows: int
+    flagged: int
+    errors: int
+    written: int
+
+
+class _BatchFormatter:
+    """The output of a scored batch: its rows (with ``--known``, their matches; with
+    ``--only-flagged``, filtered) formatted as JSON Lines or CSV text, with the counts
+    of the summary. With ``--jobs N`` it runs in the worker processes."""
+
+    def __init__(
+        self,
+        fmt: str,
+        classes: list[str],
+        *,
+        with_id: bool,
+        with_file: bool,
+        explain: bool,
+        extra: list[str],
+        flagged_label: str | None,
+        only_flagged: bool,
+        known: Any,
+    ) -> None:
+        self.fmt = fmt
+        self.classes = classes
+        self.with_id, self.with_file, self.explain, self.extra = with_id, with_file, explain, extra
+        self.flagged_label = flagged_label
+        self.only = flagged_label if only_flagged else None
+        self.known = known
+
+    def writer(self, stream: IO[str]) -> Any:
+        """A writer of this format on ``stream``."""
+        if self.fmt == "csv":
+            return aeclf_io.CsvWriter(
+                stream,
+                self.classes,
+                with_id=self.with_id,
+                with_file=self.with_file,
+                explain=self.explain,
+                extra=self.extra,
+            )
+        return aeclf_io.JsonlWriter(stream)
+
+    def __call__(self, batch: ScoredBatch) -> _Formatted:
+        rows = list(batch.rows())
+        if self.known is not None:
+            add_matches(rows, batch.records, *self.known)
+        errors = sum("error" in row for row in rows)
+        flagged = sum("error" not in row and row["label"] == self.flagged_label for row in rows)
+        n_rows = len(rows)
+        only = self.only
+        if only is not None:
+            rows = [row for row in rows if row.get("label", only) == only or row.get("match")]
+        out = io.StringIO()
+        written = self.writer(out).write(rows)
+        return _Formatted(out.getvalue(), n_rows, flagged, errors, written)
+
+
 def _score_inputs(
     args: argparse.Namespace,
     model: Any,
-    writer: Any,
+    formatter: _BatchFormatter,
     stream: IO[str],
     summary: Summary,
     point: ResumePoint | None,
     with_file: bool,
-    flagged_label: str | None,
     bar: Any,
     top: int,
-    known: Any = None,
 ) -> None:
-    """Score every input in turn (after the resume point) and write the rows.
-
-    ``known``: ``(index, threshold)`` of ``--known``; every row then gets ``match``.
-    """
+    """Score every input in turn (after the resume point) and write the rows."""
     batches = score_batches(
         _records(args, summary, point, with_file),
         model,
@@ -317,19 +363,16 @@ def _score_inputs(
         n_jobs=args.jobs,
         explain=args.explain,
         top=top,
+        finish=formatter,
     )
-    only = flagged_label if args.only_flagged else None
     for batch in batches:
-        rows = list(batch.rows())
-        if known is not None:
-            add_matches(rows, batch.records, *known)
-        for row in rows:
-            summary.add(row)
-        if only is not None:
-            rows = [row for row in rows if row.get("label", only) == only or row.get("match")]
-        summary.written += writer.write(rows)
+        stream.write(batch.text)
         stream.flush()  # output appears as it goes
-        bar.update(len(batch.records))
+        summary.rows += batch.rows
+        summary.flagged += batch.flagged
+        summary.errors += batch.errors
+        summary.written += batch.written
+        bar.update(batch.rows)
 
 
 def _records(

@@ -13,8 +13,7 @@ the input order, also with ``n_jobs > 1`` worker processes.
 from __future__ import annotations
 
 import time
-from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from types import MappingProxyType
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..io.readers import Record
 from ..labels import check_threshold
 from .core import DEFAULT_TOP, BatchScores, check_top, resolve_model
-from .pool import check_n_jobs, scored_text_batches
+from .pool import check_n_jobs, scored_text_batches, work_batches
 
 if TYPE_CHECKING:
     from ..scoring_model import Prediction
@@ -185,59 +184,50 @@ def score_batches(
     n_jobs: int = 1,
     explain: bool = False,
     top: int = DEFAULT_TOP,
-) -> Iterator[ScoredBatch]:
+    finish: Callable[[ScoredBatch], Any] | None = None,
+) -> Iterator[Any]:
     """Score records a batch at a time; one :class:`ScoredBatch` per batch, in order.
 
-    Parameters are those of :func:`score_records`.
+    Parameters are those of :func:`score_records`, and:
+
+    finish : callable or None
+        Applied to every :class:`ScoredBatch`, its answer yielded instead. With
+        ``n_jobs > 1`` it runs in the worker processes, so the work of formatting
+        output is shared too (``aeclf score`` formats the rows of a batch there).
 
     Yields
     ------
-    ScoredBatch
+    ScoredBatch, or the answer of ``finish``
     """
     model = resolve_model(model)
     _check_options(batch_size, threshold, n_jobs, top)
-    return _scored_batches(records, model, batch_size, threshold, n_jobs, explain, top)
-
-
-def _scored_batches(
-    records: Iterable[Record],
-    model: Any,
-    batch_size: int,
-    threshold: float | None,
-    n_jobs: int,
-    explain: bool,
-    top: int,
-) -> Iterator[ScoredBatch]:
-    classes = tuple(str(c) for c in model.classes_)
-    import numpy as np
-
-    empty = BatchScores(classes, np.zeros((0, len(classes))), [], [] if explain else None)
-    pending: deque = deque()
-
-    def texts_of_batches() -> Iterator[list[str]]:
-        # Batches without any scorable text are queued but not sent to the model.
-        for batch in _batched(records, batch_size):
-            texts = [r.text for r in batch if r.error is None]
-            pending.append((batch, bool(texts)))
-            if texts:
-                yield texts
-
-    scored = scored_text_batches(
-        texts_of_batches(), model, n_jobs=n_jobs, threshold=threshold, explain=explain, top=top
+    options = {"threshold": threshold, "explain": explain, "top": top}
+    return work_batches(
+        _batched(records, batch_size),
+        model,
+        options=options,
+        n_jobs=n_jobs,
+        texts_of=_scorable_texts,
+        finish=_scored if finish is None else _Finish(finish),
     )
-    results: deque = deque()
-    while True:
-        while pending:
-            batch, has_texts = pending[0]
-            # Results come in the order of the batches that had texts.
-            scores = (results.popleft() if results else next(scored)) if has_texts else empty
-            pending.popleft()
-            yield ScoredBatch(batch, scores)
-        try:
-            results.append(next(scored))
-        except StopIteration:
-            if not pending:
-                return
+
+
+def _scorable_texts(records: list[Record]) -> list[str]:
+    return [record.text for record in records if record.error is None]
+
+
+def _scored(records: list[Record], scores: BatchScores) -> ScoredBatch:
+    return ScoredBatch(records, scores)
+
+
+@dataclass(frozen=True)
+class _Finish:
+    """``finish(ScoredBatch(records, scores))``, as the pool's ``finish``."""
+
+    finish: Callable[[ScoredBatch], Any]
+
+    def __call__(self, records: list[Record], scores: BatchScores) -> Any:
+        return self.finish(ScoredBatch(records, scores))
 
 
 def score_records(

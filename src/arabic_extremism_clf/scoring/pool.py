@@ -3,33 +3,45 @@
 :func:`scored_text_batches` yields one :class:`~.core.BatchScores` per batch, in input
 order, with ``n_jobs`` worker processes or in this process.
 
-Worker processes: where the platform forks (Linux), a pool of forked processes that
-inherit the loaded model (no import, no model load, no pickling of the model); each
-task carries only a batch of texts and returns the batch's arrays. At most
-``2 * n_jobs`` batches are in flight, so memory stays bounded, and the results are
-yielded in input order by the one consumer (the writer). Elsewhere, joblib's worker
-processes, which get the model once each from a temporary pickle.
+Worker processes, where the platform forks (Linux): ``n_jobs`` forked processes that
+inherit the loaded model (no import, no model load, no pickling of the model). Batches
+of texts go to them in turn, at most ``2 * n_jobs`` in flight (memory stays bounded),
+and their answers are read back in input order. The first sight of a chunk of text
+(normalizing, tokenizing, looking its n-grams up) is the most expensive step of
+scoring, and each worker memoizes the chunks it has seen; so that two workers do not
+each compute every distinct chunk, each answer carries the chunks its worker computed
+(:meth:`~arabic_extremism_clf._fast_transform._FastTransform.export`), and this
+process passes them on with the next batch of every other worker, which memoizes them
+without computing them (``absorb``). Only the chunks that two workers meet before
+either has heard of the other's are computed twice.
+
+Elsewhere (no fork), joblib's worker processes, which get the model once each from a
+temporary pickle.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
 import shutil
+import signal
 import sys
 import tempfile
 import threading
+import traceback
 import uuid
 import warnings
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .._fast_transform import _FastTransform
 from .core import BatchScores, score_batch
 
-__all__ = ["scored_text_batches", "check_n_jobs"]
+__all__ = ["scored_text_batches", "work_batches", "check_n_jobs"]
 
 # Models of worker processes, by the key of their _ModelHandle. One at a time: a new
 # key evicts the others, so workers reused by a later job do not pile models up.
@@ -65,48 +77,154 @@ class _ModelHandle:
             return model
 
 
-# The model of a forked worker, set by the pool's initializer (inherited, not pickled).
-_FORKED_MODEL: list[Any] = []
-
-
-def _forked_init(model: Any) -> None:
-    _FORKED_MODEL[:] = [model]
-
-
-def _forked_task(texts: list[str], options: dict[str, Any]) -> BatchScores:
-    """Forked-worker side: the scores of a batch of posts."""
-    return score_batch(_FORKED_MODEL[0], texts, **options)
-
-
 def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _forked_batches(
-    batches: Iterable[Sequence[str]], model: Any, n_jobs: int, options: dict[str, Any]
-) -> Iterator[BatchScores]:
-    """Batches through a pool of forked workers, in order, at most 2 * n_jobs in flight."""
-    context = multiprocessing.get_context("fork")
-    pool = context.Pool(n_jobs, initializer=_forked_init, initargs=(model,))
+class WorkerError(RuntimeError):
+    """An error in a worker process that could not be sent back as it was."""
+
+
+def _work(model: Any, job: _Job, item: Any) -> Any:
+    """One batch: score the texts of ``item``, then ``job.finish`` the answer."""
+    texts = job.texts_of(item)
+    return job.finish(item, score_batch(model, texts, **job.options))
+
+
+def _worker_main(model: Any, job: _Job, tasks: Any, results: Any) -> None:
+    """A forked worker: answer each task, in order, until the ``None`` that ends the job.
+
+    A task is ``(id, item, relays)``: first memoize the chunks of ``relays`` (other
+    workers' exports), then :func:`_work` on ``item``. The answer is ``(id, "ok", value,
+    export)`` or ``(id, "error", exception, traceback text)``.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers
+    fast = _FastTransform.of(model.vectorizer_)
+    if fast is not None:
+        fast.record_new_chunks()
+    while (task := tasks.get()) is not None:
+        task_id, item, relays = task
+        try:
+            for relay in relays:
+                fast.absorb(relay)
+            value = _work(model, job, item)
+            answer = (task_id, "ok", value, None if fast is None else fast.export())
+        except Exception as exc:  # sent to the parent, which raises it
+            answer = (task_id, "error", exc, traceback.format_exc())
+        try:
+            results.send(answer)
+        except Exception:  # the exception itself does not pickle
+            results.send((task_id, "error", WorkerError(answer[3]), answer[3]))
+
+
+class _Workers:
+    """``n`` forked worker processes, each with a task queue and a result pipe."""
+
+    def __init__(self, model: Any, job: _Job, n: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self.tasks: list[Any] = []
+        self.results: list[Any] = []
+        self.processes: list[Any] = []
+        # Objects alive now (the model, its vocabularies) go to the collector's permanent
+        # generation for the fork: the workers' collections then never walk them, which
+        # would touch (and so copy) their shared memory pages (the gc.freeze docs).
+        gc.freeze()
+        try:
+            for _ in range(n):
+                tasks = context.Queue()  # put() returns at once: a thread feeds the pipe
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_worker_main, args=(model, job, tasks, send), daemon=True
+                )
+                process.start()
+                send.close()
+                self.tasks.append(tasks)
+                self.results.append(receive)
+                self.processes.append(process)
+        except BaseException:
+            self.stop()
+            raise
+        finally:
+            gc.unfreeze()
+
+    def ready(self, worker: int) -> bool:
+        """Whether an answer of the worker can be read without waiting."""
+        return self.results[worker].poll()
+
+    def receive(self, worker: int) -> tuple:
+        """The next answer of a worker (they come in the order of its tasks)."""
+        try:
+            answer = self.results[worker].recv()
+        except EOFError:
+            code = self.processes[worker].exitcode
+            raise WorkerError(f"worker process {worker} ended (exit code {code})") from None
+        if answer[1] == "error":
+            raise answer[2] from WorkerError(f"in the worker process:\n{answer[3]}")
+        return answer
+
+    def stop(self) -> None:
+        """End the workers (also when stopped early: the tasks still running are not
+        needed)."""
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.join()
+        for tasks in self.tasks:
+            tasks.cancel_join_thread()  # nothing waits to flush tasks to ended workers
+            tasks.close()
+        for results in self.results:
+            results.close()
+
+
+def _forked_batches(items: Iterable[Any], model: Any, job: _Job, n_jobs: int) -> Iterator[Any]:
+    """Batches through forked workers, in turn and in order, at most 2 * n_jobs in
+    flight; each worker's new chunks are passed on to the others as soon as they come."""
+    workers = _Workers(model, job, n_jobs)
+    relays: list[list[Any]] = [[] for _ in range(n_jobs)]  # to send to each worker
+    pending: deque[int] = deque()  # the worker of each batch in flight, in order
+    answers: list[deque] = [deque() for _ in range(n_jobs)]  # read, not yet yielded
+
+    def read(worker: int) -> None:
+        answer = workers.receive(worker)
+        answers[worker].append(answer[2])
+        if answer[3] is not None:
+            for other in range(n_jobs):
+                if other != worker:
+                    relays[other].append(answer[3])
+
+    def read_ready() -> None:
+        # Answers that have come: their chunks reach the other workers sooner.
+        for worker in range(n_jobs):
+            while len(answers[worker]) < pending.count(worker) and workers.ready(worker):
+                read(worker)
+
+    def next_in_order() -> Any:
+        worker = pending.popleft()
+        if not answers[worker]:
+            read(worker)
+        return answers[worker].popleft()
+
     try:
-        pending: deque = deque()
-        for texts in batches:
-            pending.append(pool.apply_async(_forked_task, (list(texts), options)))
+        for index, item in enumerate(items):
+            worker = index % n_jobs
+            read_ready()
+            workers.tasks[worker].put((index, item, relays[worker]))
+            relays[worker] = []
+            pending.append(worker)
+            if index == 0 and n_jobs > 1:
+                # The first batch meets the most new chunks: the others wait for its.
+                read(worker)
             if len(pending) >= 2 * n_jobs:
-                yield pending.popleft().get()
+                yield next_in_order()
         while pending:
-            yield pending.popleft().get()
-        pool.close()
+            yield next_in_order()
     finally:
-        # Also when stopped early (the reader of the output went away): the tasks
-        # still running are not needed.
-        pool.terminate()
-        pool.join()
+        workers.stop()
 
 
-def _task(handle: _ModelHandle, texts: list[str], options: dict[str, Any]) -> BatchScores:
-    """Worker side: the scores of a batch of posts."""
-    return score_batch(handle.get(), texts, **options)
+def _task(handle: _ModelHandle, job: _Job, item: Any) -> Any:
+    """A joblib worker's side: :func:`_work` with the model of ``handle``."""
+    return _work(handle.get(), job, item)
 
 
 def scored_text_batches(
@@ -124,7 +242,7 @@ def scored_text_batches(
     ----------
     batches : iterable of sequences of str
         Consumed lazily (with ``n_jobs > 1``, a few batches ahead).
-    model : ExtremismClassifier
+    model : ExtremismClassifier or ScoringModel
     n_jobs : int, default=1
         Worker processes; -1 for one per core.
     threshold, explain, top
@@ -135,14 +253,73 @@ def scored_text_batches(
     BatchScores
     """
     options = {"threshold": threshold, "explain": explain, "top": top}
+    return work_batches(batches, model, options=options, n_jobs=n_jobs)
+
+
+def _as_list(item: Sequence[str]) -> list[str]:
+    return list(item)
+
+
+def _scores(item: Any, scores: BatchScores) -> BatchScores:
+    return scores
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every batch of a job goes through: ``texts_of(item)`` gives the texts to
+    score, ``finish(item, scores)`` the answer (in the worker process)."""
+
+    options: dict[str, Any]
+    texts_of: Callable[[Any], list[str]] = _as_list
+    finish: Callable[[Any, BatchScores], Any] = _scores
+
+
+def work_batches(
+    items: Iterable[Any],
+    model: Any,
+    *,
+    options: dict[str, Any],
+    n_jobs: int = 1,
+    texts_of: Callable[[Any], list[str]] = _as_list,
+    finish: Callable[[Any, BatchScores], Any] = _scores,
+) -> Iterator[Any]:
+    """``finish(item, score_batch(model, texts_of(item), **options))`` of every item, in
+    order, in this process or in ``n_jobs`` worker processes.
+
+    The consumers of the scoring core that write output (``aeclf score``) pass a
+    ``finish`` that formats a batch's rows, so that the workers do that work too.
+
+    Parameters
+    ----------
+    items : iterable
+        One item per batch (a list of texts, or the records of a batch), consumed
+        lazily (with ``n_jobs > 1``, at most ``2 * n_jobs + 1`` items ahead).
+    model : ExtremismClassifier or ScoringModel
+    options : dict
+        Keyword arguments of :func:`~.core.score_batch`.
+    n_jobs : int, default=1
+        Worker processes; -1 for one per core.
+    texts_of : callable, default: ``list``
+        The texts of an item to score.
+    finish : callable, default: the scores
+        The answer for an item, given the item and its :class:`~.core.BatchScores`.
+        With forked workers (Linux) it runs in the worker processes and may be any
+        callable; with joblib's workers it and ``texts_of`` must pickle.
+
+    Yields
+    ------
+    object
+        The answer of every item, in input order.
+    """
+    job = _Job(options, texts_of, finish)
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
     if n_jobs == 1:
-        for texts in batches:
-            yield score_batch(model, texts, **options)
+        for item in items:
+            yield _work(model, job, item)
         return
     if _can_fork():
-        yield from _forked_batches(batches, model, n_jobs, options)
+        yield from _forked_batches(items, model, job, n_jobs)
         return
     import joblib
 
@@ -158,11 +335,11 @@ def scored_text_batches(
         parallel = joblib.Parallel(
             n_jobs=n_jobs, return_as="generator", batch_size=1, pre_dispatch="2 * n_jobs"
         )
-        results = parallel(joblib.delayed(_task)(handle, list(texts), options) for texts in batches)
+        results = parallel(joblib.delayed(_task)(handle, job, item) for item in items)
         try:
             # Not ``yield from``: it would close ``results`` before this ``finally``.
-            for scores in results:  # noqa: UP028
-                yield scores
+            for answer in results:  # noqa: UP028
+                yield answer
         finally:
             # Stopped early (e.g. the reader of the output went away): cancelling the
             # tasks still running is intended, not worth joblib's warning.
