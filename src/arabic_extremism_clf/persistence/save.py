@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._version import __version__
+from .._vocabulary import SplitVocabulary
 from .card import render_model_card
 from .format import (
     ARRAYS_FILE,
@@ -110,6 +111,24 @@ def _terms_in_index_order(vocabulary: Mapping[str, int]) -> list[str]:
     if any(t is None for t in terms):
         raise ValueError("the vocabulary indices are not 0..n-1; the model is corrupt")
     return terms  # type: ignore[return-value]
+
+
+def _split_vocabulary(
+    vocabulary: Mapping[str, int],
+) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
+    """The word vocabulary as format 2 stores it: its strings, and its int32 arrays."""
+    _terms_in_index_order(vocabulary)  # the indices are 0..n-1
+    if len(vocabulary) >= 2**31:
+        raise ValueError(f"{len(vocabulary)} word terms: more than int32 columns can index")
+    split = SplitVocabulary.from_terms(vocabulary)
+    unigram_columns = np.fromiter(split.unigram_index.values(), np.int32, len(split.unigram_index))
+    strings = {"word_unigrams": list(split.unigram_index), "word_tokens": split.tokens}
+    arrays = {
+        "word_unigram_columns": unigram_columns,
+        "word_ngrams": np.ascontiguousarray(split.ngrams, dtype=np.int32),
+        "word_ngram_columns": np.ascontiguousarray(split.ngram_columns, dtype=np.int32),
+    }
+    return strings, arrays
 
 
 def _model_arrays(model: ExtremismClassifier) -> dict[str, np.ndarray]:
@@ -220,10 +239,8 @@ def save_model(
     metrics = _json_safe(metrics, "metrics") if metrics is not None else None
     vec = model.vectorizer_
     arrays = _model_arrays(model)
-    vocab = {
-        "word": _terms_in_index_order(vec.word_vocabulary_),
-        "char": _terms_in_index_order(vec.char_vocabulary_),
-    }
+    word_strings, word_arrays = _split_vocabulary(vec.word_vocabulary_)
+    vocab = {**word_strings, "char": _terms_in_index_order(vec.char_vocabulary_)}
     vocab_bytes = gzip.compress(
         json.dumps(vocab, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
         compresslevel=9,
@@ -240,7 +257,7 @@ def save_model(
         "vectorizer": {
             "class": "PostVectorizer",
             "params": _json_safe(vec.get_params(deep=False), "vectorizer parameter"),
-            "n_word_features": len(vocab["word"]),
+            "n_word_features": len(vec.word_vocabulary_),
             "n_char_features": len(vocab["char"]),
             "n_features": int(vec.n_features_out_),
         },
@@ -248,7 +265,10 @@ def save_model(
         "flagged_label": model.flagged_label,
         "threshold": _json_safe(model.threshold, "threshold"),
         "n_iter": _json_safe(getattr(model, "n_iter_", None), "n_iter_"),
-        "arrays": {k: {"shape": list(a.shape), "dtype": "float64"} for k, a in arrays.items()},
+        "arrays": {
+            k: {"shape": list(a.shape), "dtype": str(a.dtype)}
+            for k, a in {**arrays, **word_arrays}.items()
+        },
         "files": {},
         "training": training,
         "metrics": metrics,
@@ -260,7 +280,7 @@ def save_model(
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
     try:
         os.chmod(tmp, 0o755)
-        np.savez_compressed(tmp / ARRAYS_FILE, **arrays)
+        np.savez_compressed(tmp / ARRAYS_FILE, **arrays, **word_arrays)
         _write_bytes(tmp / VOCAB_FILE, vocab_bytes)
         for name in (ARRAYS_FILE, VOCAB_FILE):
             fingerprint = file_fingerprint(tmp / name)
