@@ -717,6 +717,18 @@ def _int_array(path: Path, arrays: Mapping[str, np.ndarray], name: str, ndim: in
     return array
 
 
+def _strictly_increasing(rows: np.ndarray) -> bool:
+    """Whether each row of a 2-d array is lexicographically greater than the one before
+    (one vectorized pass per column)."""
+    tied = np.ones(max(len(rows) - 1, 0), dtype=bool)  # equal on the columns seen so far
+    greater = np.zeros_like(tied)
+    for j in range(rows.shape[1]):
+        before, after = rows[:-1, j], rows[1:, j]
+        greater |= tied & (after > before)
+        tied &= after == before
+    return bool(greater.all())
+
+
 def _split_word_vocabulary(
     directory: Path, vocab: Mapping[str, Any], arrays: Mapping[str, np.ndarray], listed: Mapping
 ) -> SplitVocabulary:
@@ -758,27 +770,24 @@ def _split_word_vocabulary(
     unigram_index = _index(vocab_path, unigrams, unigram_columns.tolist(), "word unigram list")
     token_ids = _index(vocab_path, tokens, range(len(tokens)), "word token list")
     n_tokens = len(tokens)
-    pad = ngrams == PAD
     if ngrams.size:
         if ngrams.min() < PAD or ngrams.max() >= n_tokens:
             raise ModelFileError(
                 f"{arrays_path}: 'word_ngrams' holds token ids outside 0..{n_tokens - 1} "
                 f"(the word_tokens of {VOCAB_FILE}) and {PAD} (padding)"
             )
+        pad = ngrams == PAD
         if pad[:, :2].any() or (pad[:, :-1] & ~pad[:, 1:]).any():
             raise ModelFileError(
                 f"{arrays_path}: every row of 'word_ngrams' must be two or more token ids, "
                 f"then only {PAD} (padding)"
             )
-        step = np.diff(ngrams, axis=0)
-        moved = step != 0
-        first = moved.argmax(axis=1)
-        if not (moved.any(axis=1) & (step[np.arange(len(step)), first] > 0)).all():
+        if not _strictly_increasing(ngrams):
             raise ModelFileError(
                 f"{arrays_path}: the rows of 'word_ngrams' must be distinct and in increasing "
                 "order; a repeated n-gram would be two columns for one term"
             )
-    if not (np.bincount(ngrams[~pad], minlength=n_tokens) > 0).all():
+    if not (np.bincount(ngrams.ravel() + 1, minlength=n_tokens + 1)[1:] > 0).all():
         raise ModelFileError(
             f"{vocab_path}: 'word_tokens' lists a token that no row of 'word_ngrams' uses"
         )
