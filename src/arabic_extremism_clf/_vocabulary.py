@@ -103,9 +103,11 @@ class SplitVocabulary(Mapping[str, int]):
         tokens = sorted({token for parts, _ in longer for token in parts})
         token_ids = dict(zip(tokens, range(len(tokens))))
         width = max((len(parts) for parts, _ in longer), default=2)
-        ngrams = np.full((len(longer), width), PAD, dtype=np.int32)
-        for row, (parts, _) in zip(ngrams, longer):
-            row[: len(parts)] = [token_ids[token] for token in parts]
+        rows = [
+            [*map(token_ids.__getitem__, parts), *[PAD] * (width - len(parts))]
+            for parts, _ in longer
+        ]
+        ngrams = np.array(rows, dtype=np.int32).reshape(len(longer), width)
         columns = np.array([i for _, i in longer], dtype=np.int32)
         order = np.lexsort(ngrams.T[::-1])  # rows by first id, then second, ...
         return cls(unigram_index, tokens, ngrams[order], columns[order], token_ids)
