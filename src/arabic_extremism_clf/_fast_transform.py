@@ -12,7 +12,7 @@ from __future__ import annotations
 import array
 import itertools
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -100,7 +100,7 @@ class _FastTransform:
         self._reset()
 
     @staticmethod
-    def _term_tables(vocabulary: Mapping[str, int]) -> tuple:
+    def _term_tables(vocabulary: dict[str, int]) -> tuple:
         """The unigram index, the bigram token ids, and the bigrams as first ids, second
         ids and columns (int64), from a term -> column mapping.
 
