@@ -20,6 +20,7 @@ MODULES = [
     "arabic_extremism_clf.calibration_metrics",
     "arabic_extremism_clf.reports",
     "arabic_extremism_clf.persistence.format",
+    "arabic_extremism_clf._vocabulary",
     "arabic_extremism_clf.matching.signatures",
     "arabic_extremism_clf.matching.index",
     "arabic_extremism_clf.matching.edits",

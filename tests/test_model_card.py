@@ -19,6 +19,7 @@ from arabic_extremism_clf.corpus import CORPUS_FOLDERS, CORPUS_SOURCES
 from arabic_extremism_clf.evaluate import evaluate_predictions
 from arabic_extremism_clf.model import ExtremismClassifier
 from arabic_extremism_clf.persistence import (
+    FORMAT_VERSION,
     file_fingerprint,
     load_model,
     save_model,
@@ -400,3 +401,22 @@ def test_write_model_card_refuses_a_foreign_directory(tmp_path):
 def test_card_has_no_unfilled_placeholders(tmp_path, model, metrics):
     card = _card(save_model(model, tmp_path / "m", metrics=metrics, training={"recipe": "x"}))
     assert not re.search(r"\{[a-z_]+\}", card)
+
+
+def test_card_of_a_converted_model_says_so(tmp_path, model):
+    """A model re-saved in a newer format without retraining (the shipped model, format 1
+    -> 2) keeps the date it was saved on and says when it was converted."""
+    path = save_model(model, tmp_path / "m")
+    assert "Converted from" not in _card(path)
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    manifest["converted"] = {
+        "from_format_version": 1,
+        "date": "2026-12-07T10:00:00+00:00",
+        "library_version": "0.1.0",
+    }
+    (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    card = _card(write_model_card(path).parent)
+    saved_line = f"(model format {FORMAT_VERSION}) on {manifest['created']}.\nConverted from"
+    assert saved_line + " model format 1 on " in card
+    assert "2026-12-07T10:00:00+00:00 by arabic_extremism_clf 0.1.0, without retraining" in card
+    load_model(path)  # the loaders ignore the record

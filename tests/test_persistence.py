@@ -19,6 +19,7 @@ import arabic_extremism_clf
 import arabic_extremism_clf.persistence.format as model_format
 import arabic_extremism_clf.persistence.paths as model_paths
 from arabic_extremism_clf import ModelFileError, __version__
+from arabic_extremism_clf._vocabulary import SplitVocabulary
 from arabic_extremism_clf.model import ExtremismClassifier
 from arabic_extremism_clf.persistence import (
     FORMAT,
@@ -30,6 +31,7 @@ from arabic_extremism_clf.persistence import (
     read_manifest,
     save_model,
 )
+from arabic_extremism_clf.scoring_model import ScoringModel
 
 SPORT = [
     "فاز الفريق بالمباراة أمس",
@@ -77,13 +79,69 @@ def load(request):
     return request.param
 
 
+@pytest.fixture(params=[2, 1], ids=["format-2", "format-1"])
+def saved(request, tmp_path, binary_model) -> Path:
+    """A saved model in the current format and in format 1: every check applies to both."""
+    path = save_model(binary_model, tmp_path / "model", training={"recipe": "toy"})
+    return _as_format_1(path) if request.param == 1 else path
+
+
 @pytest.fixture
-def saved(tmp_path, binary_model) -> Path:
+def saved_v2(tmp_path, binary_model) -> Path:
     return save_model(binary_model, tmp_path / "model", training={"recipe": "toy"})
+
+
+@pytest.fixture
+def saved_v1(saved_v2) -> Path:
+    return _as_format_1(saved_v2)
 
 
 def _manifest(model_dir: Path) -> dict:
     return json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _vocab(model_dir: Path) -> dict:
+    return json.loads(gzip.decompress((model_dir / "vocab.json.gz").read_bytes()))
+
+
+def _write_vocab(model_dir: Path, vocab: dict) -> None:
+    data = json.dumps(vocab, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    (model_dir / "vocab.json.gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    _rehash(model_dir, "vocab.json.gz")
+
+
+def _word_terms_v2(model_dir: Path) -> list[str]:
+    """The word terms of a format-2 model in column order, rebuilt from the files alone."""
+    vocab, arrays = _vocab(model_dir), _arrays(model_dir)
+    terms = [None] * (len(vocab["word_unigrams"]) + len(arrays["word_ngrams"]))
+    for term, column in zip(vocab["word_unigrams"], arrays["word_unigram_columns"].tolist()):
+        terms[column] = term
+    for row, column in zip(arrays["word_ngrams"].tolist(), arrays["word_ngram_columns"].tolist()):
+        terms[column] = " ".join(vocab["word_tokens"][i] for i in row if i != -1)
+    assert None not in terms
+    return terms
+
+
+def _as_format_1(model_dir: Path) -> Path:
+    """Rewrite a format-2 model directory as format 1 wrote it, in place.
+
+    Format 1 (up to arabic_extremism_clf 0.1.0): ``vocab.json.gz`` holds ``{"word":
+    [...], "char": [...]}``, every term in column order, and ``arrays.npz`` only the
+    float64 arrays. Made here from a fresh save, not kept as a binary fixture.
+    """
+    manifest, vocab, arrays = _manifest(model_dir), _vocab(model_dir), _arrays(model_dir)
+    assert manifest["format_version"] == 2
+    _write_vocab(model_dir, {"word": _word_terms_v2(model_dir), "char": vocab["char"]})
+    words = ("word_unigram_columns", "word_ngrams", "word_ngram_columns")
+    np.savez_compressed(
+        model_dir / "arrays.npz", **{k: v for k, v in arrays.items() if k not in words}
+    )
+    _rehash(model_dir, "arrays.npz")
+    manifest = _manifest(model_dir)
+    manifest["format_version"] = 1
+    manifest["arrays"] = {k: v for k, v in manifest["arrays"].items() if k not in words}
+    _write_manifest(model_dir, manifest)
+    return model_dir
 
 
 def _write_manifest(model_dir: Path, manifest: dict) -> None:
@@ -140,9 +198,14 @@ def _replace_arrays(model_dir: Path, **arrays) -> None:
         "3-class-svm",
     ],
 )
-def test_round_trip_gives_identical_output(tmp_path, classes, params):
+@pytest.mark.parametrize("fmt", [2, 1], ids=["format-2", "format-1"])
+def test_round_trip_gives_identical_output(tmp_path, classes, params, fmt):
     model = _fit(classes, **params)
-    loaded = load_model(save_model(model, tmp_path / "m"))
+    path = save_model(model, tmp_path / "m")
+    if fmt == 1:
+        _as_format_1(path)
+    assert _manifest(path)["format_version"] == fmt
+    loaded = load_model(path)
 
     assert type(loaded) is ExtremismClassifier
     assert loaded.get_params() == model.get_params()
@@ -164,9 +227,29 @@ def test_round_trip_gives_identical_output(tmp_path, classes, params):
     assert loaded_vec.char_vocabulary_ == vec.char_vocabulary_
     assert loaded_vec.n_features_out_ == vec.n_features_out_
     np.testing.assert_array_equal(loaded.n_iter_, model.n_iter_)
+    assert type(loaded_vec.word_vocabulary_) is dict
+    assert list(loaded_vec.word_vocabulary_.items()) == sorted(
+        vec.word_vocabulary_.items(), key=lambda item: item[1]
+    )  # in column order, as format 1 has always given it
     if params.get("calibration", "sigmoid") is None:
         assert loaded.calibration_coef_ is None and loaded.calibration_intercept_ is None
         assert "calibration_coef" not in _arrays(tmp_path / "m")
+
+    scoring = load_scoring_model(path)  # the same files, scored without scikit-learn
+    assert type(scoring) is ScoringModel
+    np.testing.assert_array_equal(scoring.predict_proba(PROBES), model.predict_proba(PROBES))
+    np.testing.assert_array_equal(
+        scoring.decision_function(PROBES), model.decision_function(PROBES)
+    )
+    assert [p.to_dict() for p in scoring.classify(PROBES)] == [
+        p.to_dict() for p in model.classify(PROBES)
+    ]
+    assert scoring.explain(PROBES[0]) == model.explain(PROBES[0])
+    assert scoring.vectorizer_.word_vocabulary_ == vec.word_vocabulary_
+    assert scoring.vectorizer_.char_vocabulary_ == vec.char_vocabulary_
+    np.testing.assert_array_equal(
+        scoring.vectorizer_.get_feature_names_out(), vec.get_feature_names_out()
+    )
 
 
 def test_loaded_model_clones_and_refits(saved):
@@ -217,7 +300,7 @@ def test_manifest_contents(tmp_path, binary_model):
     manifest = read_manifest(out)
     assert manifest == _manifest(out)
     assert manifest["format"] == FORMAT
-    assert manifest["format_version"] == FORMAT_VERSION == 1
+    assert manifest["format_version"] == FORMAT_VERSION == 2
     assert manifest["library"] == {"name": "arabic_extremism_clf", "version": __version__}
     assert set(manifest["dependencies"]) == {
         "python",
@@ -239,11 +322,37 @@ def test_manifest_contents(tmp_path, binary_model):
         assert manifest["files"][name] == {k: fingerprint[k] for k in ("sha256", "bytes")}
     n_features = binary_model.vectorizer_.n_features_out_
     assert manifest["arrays"]["coef"] == {"shape": [1, n_features], "dtype": "float64"}
+    n_ngrams = sum(" " in t for t in binary_model.vectorizer_.word_vocabulary_)
+    assert manifest["arrays"]["word_ngrams"] == {"shape": [n_ngrams, 2], "dtype": "int32"}
+    assert manifest["arrays"]["word_ngram_columns"] == {"shape": [n_ngrams], "dtype": "int32"}
 
 
-def test_arrays_and_vocab_are_plain_data(saved, binary_model):
-    arrays = _arrays(saved)
-    assert set(arrays) == {
+def test_arrays_and_vocab_are_plain_data(saved_v2, binary_model):
+    arrays = _arrays(saved_v2)
+    floats = {"word_idf", "char_idf", "coef", "intercept"}
+    floats |= {"calibration_coef", "calibration_intercept"}
+    words = {"word_unigram_columns", "word_ngrams", "word_ngram_columns"}
+    assert set(arrays) == floats | words
+    assert all(arrays[name].dtype == np.float64 for name in floats)
+    assert all(arrays[name].dtype == np.int32 for name in words)
+    np.testing.assert_array_equal(arrays["coef"], binary_model.coef_)
+    vocab = _vocab(saved_v2)
+    assert set(vocab) == {"word_unigrams", "word_tokens", "char"}
+    vocabulary = binary_model.vectorizer_.word_vocabulary_
+    assert vocab["word_unigrams"] == sorted(
+        (t for t in vocabulary if " " not in t), key=vocabulary.__getitem__
+    )
+    assert vocab["word_tokens"] == sorted({w for t in vocabulary if " " in t for w in t.split()})
+    ngrams = arrays["word_ngrams"].tolist()
+    assert ngrams == sorted(ngrams)  # a canonical order: the files are reproducible
+    assert _word_terms_v2(saved_v2) == sorted(vocabulary, key=vocabulary.__getitem__)
+    for term, idx in binary_model.vectorizer_.char_vocabulary_.items():
+        assert vocab["char"][idx] == term
+
+
+def test_format_1_files_are_format_1(saved_v1, binary_model):
+    """The format-1 fixture is what arabic_extremism_clf 0.1.0 wrote (see _as_format_1)."""
+    assert set(_arrays(saved_v1)) == {
         "word_idf",
         "char_idf",
         "coef",
@@ -251,12 +360,11 @@ def test_arrays_and_vocab_are_plain_data(saved, binary_model):
         "calibration_coef",
         "calibration_intercept",
     }
-    assert all(a.dtype == np.float64 for a in arrays.values())
-    np.testing.assert_array_equal(arrays["coef"], binary_model.coef_)
-    vocab = json.loads(gzip.decompress((saved / "vocab.json.gz").read_bytes()))
+    vocab = _vocab(saved_v1)
     assert set(vocab) == {"word", "char"}
     for term, idx in binary_model.vectorizer_.word_vocabulary_.items():
         assert vocab["word"][idx] == term
+    assert read_manifest(saved_v1)["format_version"] == 1
 
 
 def test_file_fingerprint(tmp_path):
@@ -580,11 +688,189 @@ def test_tampered_vocab(saved, load):
         (gzip.compress(b'{"word": ["a"], "char": []}'), "1 terms but the manifest records"),
     ],
 )
-def test_bad_vocab_with_matching_hash(saved, content, match, load):
-    (saved / "vocab.json.gz").write_bytes(content)
-    _rehash(saved, "vocab.json.gz")
+def test_bad_vocab_with_matching_hash(saved_v1, content, match, load):
+    (saved_v1 / "vocab.json.gz").write_bytes(content)
+    _rehash(saved_v1, "vocab.json.gz")
     with pytest.raises(ModelFileError, match=rf"vocab\.json\.gz: .*{match}"):
-        load(saved)
+        load(saved_v1)
+
+
+# --- format 2: the word vocabulary split into unigrams and token-id rows ------------------
+
+
+def _widen(arrays: dict, width: int) -> None:
+    """Pad the rows of word_ngrams with -1 up to ``width`` columns (still valid)."""
+    ngrams = arrays["word_ngrams"]
+    padding = np.full((len(ngrams), width - ngrams.shape[1]), -1, dtype=np.int32)
+    arrays["word_ngrams"] = np.hstack([ngrams, padding])
+
+
+def _swap_rows(arrays: dict) -> None:
+    for name in ("word_ngrams", "word_ngram_columns"):
+        arrays[name][[0, 1]] = arrays[name][[1, 0]]
+
+
+def _set(name: str, index: tuple | int, value: object):
+    def edit(vocab: dict, arrays: dict) -> None:
+        (vocab if name in vocab else arrays)[name][index] = value
+
+    return edit
+
+
+_V2_EDITS = {
+    "no-tokens": (lambda v, a: v.pop("word_tokens"), "'word_tokens' must be a list of strings"),
+    "int-unigram": (_set("word_unigrams", 0, 5), "'word_unigrams' must be a list of strings"),
+    "space-unigram": (
+        lambda v, a: v["word_unigrams"].__setitem__(0, v["word_unigrams"][0] + " x"),
+        "'word_unigrams' holds a string with a space",
+    ),
+    "space-token": (_set("word_tokens", 0, "a b"), "'word_tokens' holds a string with a space"),
+    "repeated-unigram": (
+        lambda v, a: v["word_unigrams"].__setitem__(1, v["word_unigrams"][0]),
+        "the word unigram list repeats '",
+    ),
+    "repeated-token": (
+        lambda v, a: v["word_tokens"].__setitem__(1, v["word_tokens"][0]),
+        "the word token list repeats '",
+    ),
+    "unused-token": (
+        lambda v, a: v["word_tokens"].append("zzz"),
+        "'word_tokens' lists a token that no row of 'word_ngrams' uses",
+    ),
+    "unigrams-and-columns": (
+        lambda v, a: v["word_unigrams"].pop(),
+        r"'word_unigram_columns' has shape \(\d+,\), expected \(\d+,\) from the word_unigrams",
+    ),
+    "int64": (
+        lambda v, a: a.__setitem__("word_ngrams", a["word_ngrams"].astype(np.int64)),
+        "'word_ngrams' has dtype int64 and 2 dimensions, expected int32 and 2",
+    ),
+    "float-columns": (
+        lambda v, a: a.__setitem__("word_ngram_columns", a["word_ngram_columns"] * 1.0),
+        "'word_ngram_columns' has dtype float64",
+    ),
+    "one-column": (
+        lambda v, a: a.__setitem__("word_ngrams", a["word_ngrams"][:, :1]),
+        r"'word_ngrams' has shape \(\d+, 1\)",
+    ),
+    "id-too-large": (
+        lambda v, a: a["word_ngrams"].__setitem__((0, 0), len(v["word_tokens"])),
+        r"'word_ngrams' holds token ids outside 0\.\.\d+",
+    ),
+    "id-negative": (_set("word_ngrams", (0, 0), -2), "holds token ids outside"),
+    "one-token": (_set("word_ngrams", (0, 1), -1), "two or more token ids, then only -1"),
+    "padding-inside": (
+        lambda v, a: (_widen(a, 4), a["word_ngrams"].__setitem__((0, 3), 0)),
+        "two or more token ids, then only -1",
+    ),
+    "unsorted": (lambda v, a: _swap_rows(a), "must be distinct and in increasing order"),
+    "repeated-ngram": (
+        lambda v, a: a["word_ngrams"].__setitem__(1, a["word_ngrams"][0]),
+        "must be distinct and in increasing order",
+    ),
+    "repeated-column": (
+        lambda v, a: a["word_ngram_columns"].__setitem__(0, a["word_unigram_columns"][0]),
+        r"together must be a permutation of 0\.\.\d+",
+    ),
+    "column-too-large": (
+        lambda v, a: a["word_ngram_columns"].__setitem__(0, 10**6),
+        "must be a permutation",
+    ),
+    "negative-column": (_set("word_unigram_columns", 0, -1), "must be a permutation"),
+}
+
+
+@pytest.mark.parametrize(("edit", "match"), _V2_EDITS.values(), ids=_V2_EDITS.keys())
+def test_bad_split_vocabulary_with_matching_hashes(saved_v2, edit, match, load):
+    """Every file hash and recorded shape matches: only the format-2 checks can refuse."""
+    vocab, arrays = _vocab(saved_v2), _arrays(saved_v2)
+    edit(vocab, arrays)
+    _write_vocab(saved_v2, vocab)
+    _replace_arrays(saved_v2, **arrays)
+    manifest = _manifest(saved_v2)
+    for name in ("word_unigram_columns", "word_ngrams", "word_ngram_columns"):
+        manifest["arrays"][name]["shape"] = list(arrays[name].shape)
+    _write_manifest(saved_v2, manifest)
+    with pytest.raises(ModelFileError, match=match):
+        load(saved_v2)
+
+
+def test_valid_padding_loads(saved_v2, binary_model, load):
+    """Rows padded with -1 to a wider width are the same n-grams (the checks above are
+    not refusing padding itself)."""
+    arrays = _arrays(saved_v2)
+    _widen(arrays, 3)
+    _replace_arrays(saved_v2, **arrays)
+    manifest = _manifest(saved_v2)
+    manifest["arrays"]["word_ngrams"]["shape"] = list(arrays["word_ngrams"].shape)
+    _write_manifest(saved_v2, manifest)
+    np.testing.assert_array_equal(
+        load(saved_v2).predict_proba(PROBES), binary_model.predict_proba(PROBES)
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (lambda m: m["arrays"].pop("word_ngrams"), r"'arrays' must list \[.*'word_ngrams'"),
+        (
+            lambda m: m["arrays"]["word_ngrams"].__setitem__("shape", [1, 2]),
+            "the recorded shape of 'word_ngrams'",
+        ),
+        (
+            lambda m: m["arrays"]["word_unigram_columns"].__setitem__("shape", [0]),
+            "the recorded shape of 'word_unigram_columns'",
+        ),
+    ],
+)
+def test_inconsistent_format_2_manifest(saved_v2, edit, match, load):
+    manifest = _manifest(saved_v2)
+    edit(manifest)
+    _write_manifest(saved_v2, manifest)
+    with pytest.raises(ModelFileError, match=match):
+        load(saved_v2)
+
+
+def test_missing_word_array(saved_v2, load):
+    arrays = _arrays(saved_v2)
+    del arrays["word_ngram_columns"]
+    _replace_arrays(saved_v2, **arrays)
+    with pytest.raises(ModelFileError, match=r"the array 'word_ngram_columns' is missing"):
+        load(saved_v2)
+
+
+def test_longer_word_ngrams_are_padded_rows(tmp_path):
+    model = _fit(2, word_ngram_range=(1, 3))
+    path = save_model(model, tmp_path / "m")
+    ngrams = _arrays(path)["word_ngrams"]
+    assert ngrams.shape[1] == 3
+    assert (ngrams[:, 2] == -1).any() and (ngrams[:, 2] >= 0).any()  # bigrams and trigrams
+    loaded = load_model(path)
+    assert loaded.vectorizer_.word_vocabulary_ == model.vectorizer_.word_vocabulary_
+    np.testing.assert_array_equal(loaded.predict_proba(PROBES), model.predict_proba(PROBES))
+
+
+def test_scoring_load_builds_no_ngram_string(saved_v2, binary_model, monkeypatch):
+    """load_scoring_model keeps the split vocabulary: scoring needs no n-gram string,
+    explanations build them once."""
+
+    def no_strings(self):
+        raise AssertionError("the n-gram strings were built")
+
+    monkeypatch.setattr(SplitVocabulary, "ngram_strings", no_strings)
+    scoring = load_scoring_model(saved_v2)
+    vocabulary = scoring.vectorizer_.word_vocabulary_
+    assert type(vocabulary) is SplitVocabulary
+    assert len(vocabulary) == len(binary_model.vectorizer_.word_vocabulary_)
+    np.testing.assert_array_equal(scoring.predict_proba(PROBES), binary_model.predict_proba(PROBES))
+    assert [p.to_dict() for p in scoring.classify(PROBES)] == [
+        p.to_dict() for p in binary_model.classify(PROBES)
+    ]
+    with pytest.raises(AssertionError, match="n-gram strings were built"):
+        scoring.explain(PROBES[0])  # the trap is live: naming features needs the strings
+    monkeypatch.undo()
+    assert scoring.explain(PROBES[0]) == binary_model.explain(PROBES[0])
+    assert vocabulary == binary_model.vectorizer_.word_vocabulary_
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ import numpy as np
 
 from ._ngrams import char_ngrams
 from ._rows import Rows, hstack_rows, l2_normalize_rows
+from ._vocabulary import SplitVocabulary
 from .preprocess import _check_str, _options_from, _prepare
 
 if TYPE_CHECKING:  # type hints only: features imports this module
@@ -136,26 +137,48 @@ class _FastTransform:
         self.unigrams = lo <= 1
         self.bigrams = lo <= 2 <= hi
         self.char_range = tuple(vec.char_ngram_range) if vec.char_vocabulary_ else None
-        # Tokens never hold whitespace, so a term of the vocabulary is a unigram, a
-        # bigram "first second", or longer (which cannot match here: n <= 2). The
-        # bigrams are split all at once (one join and one split, in C: the vocabulary
-        # holds ~10^5 of them), every token of a bigram gets an id, and a bigram is
-        # then the key first * n + second.
+        # Every token of a bigram has an id, and a bigram is the key first * n + second.
         vocabulary = vec.word_vocabulary_
-        self.unigram_index = {t: i for t, i in vocabulary.items() if " " not in t}
-        bigrams = [t for t in vocabulary if t.count(" ") == 1]
-        parts = " ".join(bigrams).split(" ")
-        self.bigram_token = dict(zip(dict.fromkeys(parts), itertools.count()))
+        if isinstance(vocabulary, SplitVocabulary):
+            tables = _FastTransform._split_tables(vocabulary)
+        else:
+            tables = _FastTransform._term_tables(vocabulary)
+        self.unigram_index, self.bigram_token, first, second, columns = tables
         self.n_bigram_tokens = max(len(self.bigram_token), 1)
-        ids = np.fromiter(map(self.bigram_token.__getitem__, parts), np.int64, len(parts))
-        keys = ids[0::2] * self.n_bigram_tokens + ids[1::2]
-        columns = np.fromiter(map(vocabulary.__getitem__, bigrams), np.int64, len(bigrams))
-        order = np.argsort(keys)
+        keys = first * self.n_bigram_tokens + second
+        order = np.argsort(keys, kind="stable")  # a split vocabulary's are already sorted
         self.bigram_keys = keys[order]
         self.bigram_index = columns[order]
         self.lock = threading.Lock()
         self.fresh: list[str] | None = None  # chunks computed here, when noted
         self._reset()
+
+    @staticmethod
+    def _term_tables(vocabulary: dict[str, int]) -> tuple:
+        """The unigram index, the bigram token ids, and the bigrams as first ids, second
+        ids and columns (int64), from a term -> column mapping.
+
+        Tokens never hold whitespace, so a term is a unigram, a bigram "first second",
+        or longer (which cannot match here: n <= 2). The bigrams are split all at once
+        (one join and one split, in C: the vocabulary holds ~10^5 of them).
+        """
+        unigram_index = {t: i for t, i in vocabulary.items() if " " not in t}
+        bigrams = [t for t in vocabulary if t.count(" ") == 1]
+        parts = " ".join(bigrams).split(" ")
+        bigram_token = dict(zip(dict.fromkeys(parts), itertools.count()))
+        ids = np.fromiter(map(bigram_token.__getitem__, parts), np.int64, len(parts))
+        columns = np.fromiter(map(vocabulary.__getitem__, bigrams), np.int64, len(bigrams))
+        return unigram_index, bigram_token, ids[0::2], ids[1::2], columns
+
+    @staticmethod
+    def _split_tables(vocabulary: SplitVocabulary) -> tuple:
+        """The same tables from a :class:`SplitVocabulary` (model format 2), with numpy
+        only: no term string is built or split."""
+        pairs, columns = vocabulary.bigrams()
+        return (
+            vocabulary.unigram_index, vocabulary.token_ids, pairs[:, 0].astype(np.int64),
+            pairs[:, 1].astype(np.int64), columns.astype(np.int64),
+        )  # fmt: skip
 
     @staticmethod
     def _key(vec: PostVectorizer) -> tuple:

@@ -444,10 +444,10 @@ def check_options(options: Mapping[str, object]) -> None:
     ...
     TypeError: unknown normalize option 'dediak' (did you mean 'dediac'?); the options are unicode, dediac, alef, alef_maksura, teh_marbuta, placeholders
     """
-    import difflib
-
     for name, value in options.items():
         if name not in OPTION_NAMES:
+            import difflib  # only to word the error: every model load checks its options
+
             close = difflib.get_close_matches(str(name), OPTION_NAMES, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise TypeError(

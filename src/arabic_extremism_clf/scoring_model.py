@@ -395,7 +395,12 @@ class ScoringFeatures:
     ----------
     word_ngram_range, char_ngram_range, sublinear_tf, normalize_options
         As in ``PostVectorizer``.
-    word_vocabulary_, char_vocabulary_ : dict of str to int
+    word_vocabulary_ : mapping of str to int
+        A ``dict`` (model format 1), or a
+        :class:`~arabic_extremism_clf._vocabulary.SplitVocabulary` (format 2), which
+        builds the strings of its word n-grams only when a term is looked up or named
+        (explanations); scoring never needs them.
+    char_vocabulary_ : dict of str to int
     word_idf_, char_idf_ : ndarray of float64
     n_features_out_ : int
     """
@@ -407,7 +412,7 @@ class ScoringFeatures:
         char_ngram_range: tuple[int, int] | None,
         sublinear_tf: bool,
         normalize_options: dict | None,
-        word_vocabulary: dict[str, int],
+        word_vocabulary: Mapping[str, int],
         char_vocabulary: dict[str, int],
         word_idf: np.ndarray,
         char_idf: np.ndarray,

@@ -246,7 +246,7 @@ def _recipe_section(training: Mapping[str, Any] | None) -> str:
 _CARD_TEMPLATE = """\
 # Model card: arabic_extremism_clf
 
-Saved by arabic_extremism_clf {version} (model format {format_version}) on {created}.
+Saved by arabic_extremism_clf {version} (model format {format_version}) on {created}.{converted}
 Every figure below is also in `manifest.json`.
 
 ## Intended use
@@ -323,6 +323,19 @@ def _model_line(params: Mapping[str, Any]) -> str:
     return f"TF-IDF over {grams}, then {linear} with C={params.get('C', 10.0)}"
 
 
+def _converted_line(converted: Any) -> str:
+    """The card's note on a model re-saved in a newer format (the manifest's
+    ``"converted"``: ``from_format_version``, ``date``, ``library_version``), or ""."""
+    if not isinstance(converted, Mapping):
+        return ""
+    return (
+        f"\nConverted from model format {converted.get('from_format_version', 'unknown')} on "
+        f"{converted.get('date', 'unknown date')} by arabic_extremism_clf "
+        f"{converted.get('library_version', 'unknown')}, without retraining: the weights, "
+        "vocabularies and scores are those of the model saved on the date above."
+    )
+
+
 def render_model_card(manifest: Mapping[str, Any]) -> str:
     """The default model card (Markdown) for a manifest.
 
@@ -341,6 +354,7 @@ def render_model_card(manifest: Mapping[str, Any]) -> str:
         version=_mapping(manifest.get("library")).get("version", "unknown"),
         format_version=manifest.get("format_version"),
         created=manifest.get("created", "unknown date"),
+        converted=_converted_line(manifest.get("converted")),
         model=_model_line(params),
         classes=", ".join(f"`{c}`" for c in manifest.get("classes", [])),
         flagged_label=f"`{flagged}`" if flagged is not None else "none (the most probable label)",

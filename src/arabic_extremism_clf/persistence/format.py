@@ -1,16 +1,30 @@
 """The model-directory format: its definition, reading, checking and the old-format readers.
 
-A saved model is a directory::
+A saved model is a directory (format 2)::
 
     manifest.json    format name and version, library and dependency versions, the
                      estimator's parameters, labels, threshold, training-data
-                     fingerprints, evaluation figures, and the sha256 of every data file
-    arrays.npz       the numbers: IDF weights, coefficients, intercepts and calibration
-                     (numpy ``savez_compressed``; read with ``allow_pickle=False``)
-    vocab.json.gz    the n-gram vocabularies, ``{"word": [...], "char": [...]}``, terms
-                     in feature-index order (gzip-compressed JSON)
+                     fingerprints, evaluation figures, the shape of every array, and
+                     the sha256 of every data file
+    arrays.npz       the numbers (numpy ``savez_compressed``; read with
+                     ``allow_pickle=False``): IDF weights, coefficients, intercepts and
+                     calibration (float64), and the word vocabulary's int32 arrays:
+                     ``word_unigram_columns``, ``word_ngrams`` (a row of token ids per
+                     word n-gram of two or more tokens, padded with -1, rows in
+                     increasing order) and ``word_ngram_columns``
+    vocab.json.gz    the vocabularies' strings (gzip-compressed JSON):
+                     ``{"word_unigrams": [...], "word_tokens": [...], "char": [...]}``,
+                     the unigrams in the order of ``word_unigram_columns``, the tokens
+                     that ``word_ngrams`` indexes, and the character n-grams in
+                     feature-index order
     README.md        the model card, generated from the manifest (regenerate it with
                      :func:`~arabic_extremism_clf.persistence.write_model_card`)
+
+A word n-gram's term is its tokens joined by a space (tokens hold no whitespace).
+Format 1 (still read) stored every word term as a string, ``{"word": [...], "char":
+[...]}`` in feature-index order, and only the float64 arrays; splitting ~10^5 bigram
+strings again on every load for scoring was most of ``aeclf score``'s start-up, which
+format 2 replaces with numpy work on the id arrays (see :func:`_load_v2`).
 
 Loading never unpickles and never executes anything from the files: it checks the
 hashes, reads JSON and plain numeric arrays, validates every shape, and sets the fitted
@@ -45,6 +59,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._version import __version__
+from .._vocabulary import PAD, SplitVocabulary
 from ..corpus import CORPUS_SOURCES
 from ..errors import ModelFileError
 from ..params import ESTIMATOR_PARAMS, VECTORIZER_PARAMS, check_estimator_params
@@ -73,7 +88,7 @@ logger = logging.getLogger(__name__)
 #: The value of the manifest's ``"format"`` key: marks a directory as one of our models.
 FORMAT = "arabic_extremism_clf.model"
 #: The newest format number this version writes and reads.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 MANIFEST_FILE = "manifest.json"
 ARRAYS_FILE = "arrays.npz"
@@ -354,7 +369,7 @@ def load_scoring_model(
     return model
 
 
-# --- format 1 ------------------------------------------------------------------------
+# --- reading and checking (every format) ----------------------------------------------
 
 
 def _field(manifest: Mapping[str, Any], key: str, kind: type, where: Path) -> Any:
@@ -417,28 +432,41 @@ def _read_arrays(path: Path, data: bytes) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _read_vocab(path: Path, data: bytes) -> tuple[dict[str, int], dict[str, int]]:
-    """The word and character vocabularies (term -> column), checked."""
+def _read_json_vocab(path: Path, data: bytes, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON object of ``vocab.json.gz``."""
     try:
         vocab = json.loads(gzip.decompress(data).decode("utf-8"))
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError) as exc:
         raise ModelFileError(f"{path}: corrupt, not gzip-compressed UTF-8 JSON: {exc}") from exc
     if not isinstance(vocab, dict):
-        raise ModelFileError(f"{path}: expected a JSON object with 'word' and 'char' lists")
-    out = []
-    for kind in ("word", "char"):
-        terms = vocab.get(kind)
-        # set(map(type, ...)): the check runs in C (the vocabularies hold ~10^5 terms).
-        if not isinstance(terms, list) or not set(map(type, terms)) <= {str}:
-            raise ModelFileError(f"{path}: {kind!r} must be a list of strings")
-        vocabulary = dict(zip(terms, range(len(terms))))
-        if len(vocabulary) != len(terms):
-            raise ModelFileError(
-                f"{path}: the {kind} vocabulary repeats terms, so its indices are not a "
-                "permutation of 0..n-1"
-            )
-        out.append(vocabulary)
-    return out[0], out[1]
+        names = " and ".join(repr(k) for k in keys)
+        raise ModelFileError(f"{path}: expected a JSON object with {names} lists")
+    return vocab
+
+
+def _strings(path: Path, vocab: Mapping[str, Any], key: str) -> list[str]:
+    """``vocab[key]``, checked to be a list of str."""
+    terms = vocab.get(key)
+    # set(map(type, ...)): the check runs in C (the vocabularies hold ~10^5 terms).
+    if not isinstance(terms, list) or not set(map(type, terms)) <= {str}:
+        raise ModelFileError(f"{path}: {key!r} must be a list of strings")
+    return terms
+
+
+def _index(path: Path, terms: list[str], columns: Any, what: str) -> dict[str, int]:
+    """``terms`` to ``columns`` as a dict, refusing repeated terms."""
+    index = dict(zip(terms, columns))
+    if len(index) != len(terms):
+        seen: set[str] = set()
+        for repeated in terms:
+            if repeated in seen:
+                break
+            seen.add(repeated)
+        raise ModelFileError(
+            f"{path}: the {what} repeats {repeated!r}, so its indices are not a permutation "
+            "of 0..n-1"
+        )
+    return index
 
 
 def _check_array(
@@ -497,17 +525,13 @@ def _build_params(
     return params
 
 
-def _load_v1(directory: Path, manifest: dict) -> dict[str, Any]:
-    """Format 1: manifest.json + arrays.npz + vocab.json.gz (+ README.md, not read).
-
-    Returns the checked parts of the model: ``params``, ``vec_params``, ``classes``,
-    ``word_vocabulary``, ``char_vocabulary``, ``arrays`` (the checked arrays), ``n_iter`` and
-    ``manifest_path``.
-    """
+def _check_manifest(
+    directory: Path, manifest: Mapping[str, Any], word_arrays: tuple[str, ...]
+) -> dict[str, Any]:
+    """The checked manifest fields every format has: ``params``, ``vec_params``,
+    ``classes``, ``files``, ``listed`` (the ``"arrays"`` entry, naming exactly the
+    arrays of the format: ``word_arrays`` are those of the word vocabulary)."""
     manifest_path = directory / MANIFEST_FILE
-    arrays_path = directory / ARRAYS_FILE
-    vocab_path = directory / VOCAB_FILE
-
     estimator = _field(manifest, "estimator", dict, manifest_path)
     vectorizer = _field(manifest, "vectorizer", dict, manifest_path)
     classes_found = (estimator.get("class"), vectorizer.get("class"))
@@ -544,26 +568,53 @@ def _load_v1(directory: Path, manifest: dict) -> dict[str, Any]:
     files = _field(manifest, "files", dict, manifest_path)
     listed = _field(manifest, "arrays", dict, manifest_path)
     expected = set(listed)
-    missing = sorted(set(_REQUIRED_ARRAYS) - expected)
-    unknown = sorted(expected - set(_REQUIRED_ARRAYS) - set(_CALIBRATION_ARRAYS))
+    required = (*_REQUIRED_ARRAYS, *word_arrays)
+    missing = sorted(set(required) - expected)
+    unknown = sorted(expected - set(required) - set(_CALIBRATION_ARRAYS))
     calibrated = expected & set(_CALIBRATION_ARRAYS)
     if missing or unknown or calibrated not in (set(), set(_CALIBRATION_ARRAYS)):
         raise ModelFileError(
-            f"{manifest_path}: 'arrays' must list {list(_REQUIRED_ARRAYS)}, plus both or "
+            f"{manifest_path}: 'arrays' must list {list(required)}, plus both or "
             f"neither of {list(_CALIBRATION_ARRAYS)}; found {sorted(expected)}"
         )
+    return {
+        "params": params,
+        "vec_params": vec_params,
+        "vectorizer": vectorizer,
+        "classes": classes,
+        "files": files,
+        "listed": listed,
+    }
 
-    word_vocabulary, char_vocabulary = _read_vocab(
-        vocab_path, _verified_bytes(directory, VOCAB_FILE, files)
-    )
-    arrays = _read_arrays(arrays_path, _verified_bytes(directory, ARRAYS_FILE, files))
-    unexpected = sorted(set(arrays) - expected)
+
+def _check_recorded(manifest_path: Path, listed: Mapping[str, Any], name: str, array: Any) -> None:
+    """The manifest's record of an array (``{"shape": [...], ...}``) matches it."""
+    meta = listed[name]
+    if not isinstance(meta, dict) or meta.get("shape") != list(array.shape):
+        raise ModelFileError(
+            f"{manifest_path}: the recorded shape of {name!r} ({meta!r}) does not match "
+            f"{list(array.shape)}"
+        )
+
+
+def _check_model_arrays(
+    directory: Path,
+    header: Mapping[str, Any],
+    arrays: Mapping[str, np.ndarray],
+    n_word: int,
+    n_char: int,
+) -> dict[str, np.ndarray]:
+    """The IDF, coefficient and calibration arrays, checked against the vocabulary
+    sizes, the labels and the manifest."""
+    manifest_path = directory / MANIFEST_FILE
+    arrays_path = directory / ARRAYS_FILE
+    vocab_path = directory / VOCAB_FILE
+    listed, vec_params = header["listed"], header["vec_params"]
+    unexpected = sorted(set(arrays) - set(listed))
     if unexpected:
         raise ModelFileError(f"{arrays_path}: unexpected arrays {unexpected}")
-
-    n_word, n_char = len(word_vocabulary), len(char_vocabulary)
     n_features = n_word + n_char
-    recorded = vectorizer.get("n_features", n_features)
+    recorded = header["vectorizer"].get("n_features", n_features)
     if recorded != n_features:
         raise ModelFileError(
             f"{vocab_path}: {n_features} terms but the manifest records {recorded} features"
@@ -572,6 +623,7 @@ def _load_v1(directory: Path, manifest: dict) -> dict[str, Any]:
         raise ModelFileError(
             f"{vocab_path}: character n-grams are disabled but the char vocabulary is not empty"
         )
+    classes = header["classes"]
     n_rows = 1 if len(classes) == 2 else len(classes)
     shapes = {
         "word_idf": (n_word,),
@@ -582,26 +634,203 @@ def _load_v1(directory: Path, manifest: dict) -> dict[str, Any]:
         "calibration_intercept": (n_rows,),
     }
     checked = {}
-    for name in (n for n in shapes if n in expected):
+    for name in (n for n in shapes if n in listed):
         checked[name] = _check_array(arrays_path, arrays, name, shapes[name])
-        meta = listed[name]
-        if not isinstance(meta, dict) or meta.get("shape") != list(shapes[name]):
-            raise ModelFileError(
-                f"{manifest_path}: the recorded shape of {name!r} ({meta!r}) does not match "
-                f"{list(shapes[name])}"
-            )
+        _check_recorded(manifest_path, listed, name, checked[name])
+    return checked
 
+
+def _parts(
+    directory: Path,
+    manifest: Mapping[str, Any],
+    header: Mapping[str, Any],
+    word_vocabulary: Mapping[str, int],
+    char_vocabulary: dict[str, int],
+    arrays: Mapping[str, np.ndarray],
+) -> dict[str, Any]:
+    """What a reader returns: the checked parts of the model (see :func:`_load_v1`)."""
+    checked = _check_model_arrays(
+        directory, header, arrays, len(word_vocabulary), len(char_vocabulary)
+    )
     n_iter = manifest.get("n_iter")
     return {
-        "params": params,
-        "vec_params": vec_params,
-        "classes": classes,
+        "params": header["params"],
+        "vec_params": header["vec_params"],
+        "classes": header["classes"],
         "word_vocabulary": word_vocabulary,
         "char_vocabulary": char_vocabulary,
         "arrays": checked,
         "n_iter": n_iter if isinstance(n_iter, list) else None,
-        "manifest_path": manifest_path,
+        "manifest_path": directory / MANIFEST_FILE,
     }
+
+
+# --- format 1 ------------------------------------------------------------------------
+
+
+def _read_vocab(path: Path, data: bytes) -> tuple[dict[str, int], dict[str, int]]:
+    """Format 1: the word and character vocabularies (term -> column), checked."""
+    vocab = _read_json_vocab(path, data, ("word", "char"))
+    out = []
+    for kind in ("word", "char"):
+        terms = _strings(path, vocab, kind)
+        out.append(_index(path, terms, range(len(terms)), f"{kind} vocabulary"))
+    return out[0], out[1]
+
+
+def _load_v1(directory: Path, manifest: dict) -> dict[str, Any]:
+    """Format 1: manifest.json + arrays.npz + vocab.json.gz (+ README.md, not read).
+
+    ``vocab.json.gz`` holds ``{"word": [...], "char": [...]}``, every term in column
+    order, and ``arrays.npz`` only the float64 arrays.
+
+    Returns the checked parts of the model: ``params``, ``vec_params``, ``classes``,
+    ``word_vocabulary``, ``char_vocabulary`` (dicts of term -> column), ``arrays`` (the
+    checked arrays), ``n_iter`` and ``manifest_path``.
+    """
+    header = _check_manifest(directory, manifest, word_arrays=())
+    files = header["files"]
+    word_vocabulary, char_vocabulary = _read_vocab(
+        directory / VOCAB_FILE, _verified_bytes(directory, VOCAB_FILE, files)
+    )
+    arrays = _read_arrays(directory / ARRAYS_FILE, _verified_bytes(directory, ARRAYS_FILE, files))
+    return _parts(directory, manifest, header, word_vocabulary, char_vocabulary, arrays)
+
+
+# --- format 2 ------------------------------------------------------------------------
+
+#: Format 2: the keys of ``vocab.json.gz``.
+_VOCAB_KEYS_V2 = ("word_unigrams", "word_tokens", "char")
+#: Format 2: the word vocabulary's arrays in ``arrays.npz`` (int32; see :func:`_load_v2`).
+_WORD_ARRAYS_V2 = ("word_unigram_columns", "word_ngrams", "word_ngram_columns")
+
+
+def _int_array(path: Path, arrays: Mapping[str, np.ndarray], name: str, ndim: int) -> np.ndarray:
+    if name not in arrays:
+        raise ModelFileError(f"{path}: the array {name!r} is missing")
+    array = arrays[name]
+    if array.dtype != np.int32 or array.ndim != ndim:
+        raise ModelFileError(
+            f"{path}: {name!r} has dtype {array.dtype} and {array.ndim} dimensions, "
+            f"expected int32 and {ndim}"
+        )
+    return array
+
+
+def _strictly_increasing(rows: np.ndarray) -> bool:
+    """Whether each row of a 2-d array is lexicographically greater than the one before
+    (one vectorized pass per column)."""
+    tied = np.ones(max(len(rows) - 1, 0), dtype=bool)  # equal on the columns seen so far
+    greater = np.zeros_like(tied)
+    for j in range(rows.shape[1]):
+        before, after = rows[:-1, j], rows[1:, j]
+        greater |= tied & (after > before)
+        tied &= after == before
+    return bool(greater.all())
+
+
+def _split_word_vocabulary(
+    directory: Path, vocab: Mapping[str, Any], arrays: Mapping[str, np.ndarray], listed: Mapping
+) -> SplitVocabulary:
+    """Format 2: the word vocabulary from its strings and its arrays, checked.
+
+    Everything a list of distinct terms guarantees is checked, with numpy where the
+    sizes are large: no unigram or token holds a space (so a term is split one way
+    only), no repeated unigram or token, token ids in range, padding only after the
+    tokens of a row, every token used, rows distinct (strictly increasing), and the
+    columns a permutation of ``0..n-1``.
+    """
+    vocab_path = directory / VOCAB_FILE
+    arrays_path = directory / ARRAYS_FILE
+    unigrams = _strings(vocab_path, vocab, "word_unigrams")
+    tokens = _strings(vocab_path, vocab, "word_tokens")
+    unigram_columns = _int_array(arrays_path, arrays, "word_unigram_columns", 1)
+    ngrams = _int_array(arrays_path, arrays, "word_ngrams", 2)
+    ngram_columns = _int_array(arrays_path, arrays, "word_ngram_columns", 1)
+    if unigram_columns.shape != (len(unigrams),):
+        raise ModelFileError(
+            f"{arrays_path}: 'word_unigram_columns' has shape {unigram_columns.shape}, "
+            f"expected ({len(unigrams)},) from the word_unigrams of {VOCAB_FILE}; the model "
+            "files do not belong together"
+        )
+    if ngrams.shape[1] < 2 or ngram_columns.shape != (len(ngrams),):
+        raise ModelFileError(
+            f"{arrays_path}: 'word_ngrams' has shape {ngrams.shape} and 'word_ngram_columns' "
+            f"{ngram_columns.shape}, expected (n, width >= 2) and (n,)"
+        )
+    for name, array in zip(_WORD_ARRAYS_V2, (unigram_columns, ngrams, ngram_columns)):
+        _check_recorded(directory / MANIFEST_FILE, listed, name, array)
+    # "\n".join: one C-level scan for a space in ~10^5 strings (a space is not "\n").
+    for key, strings in (("word_unigrams", unigrams), ("word_tokens", tokens)):
+        if " " in "\n".join(strings):
+            raise ModelFileError(
+                f"{vocab_path}: {key!r} holds a string with a space; word n-grams are stored "
+                "as rows of token ids, so unigrams and tokens never contain one"
+            )
+    unigram_index = _index(vocab_path, unigrams, unigram_columns.tolist(), "word unigram list")
+    token_ids = _index(vocab_path, tokens, range(len(tokens)), "word token list")
+    n_tokens = len(tokens)
+    if ngrams.size:
+        if ngrams.min() < PAD or ngrams.max() >= n_tokens:
+            raise ModelFileError(
+                f"{arrays_path}: 'word_ngrams' holds token ids outside 0..{n_tokens - 1} "
+                f"(the word_tokens of {VOCAB_FILE}) and {PAD} (padding)"
+            )
+        pad = ngrams == PAD
+        if pad[:, :2].any() or (pad[:, :-1] & ~pad[:, 1:]).any():
+            raise ModelFileError(
+                f"{arrays_path}: every row of 'word_ngrams' must be two or more token ids, "
+                f"then only {PAD} (padding)"
+            )
+        if not _strictly_increasing(ngrams):
+            raise ModelFileError(
+                f"{arrays_path}: the rows of 'word_ngrams' must be distinct and in increasing "
+                "order; a repeated n-gram would be two columns for one term"
+            )
+    if not (np.bincount(ngrams.ravel() + 1, minlength=n_tokens + 1)[1:] > 0).all():
+        raise ModelFileError(
+            f"{vocab_path}: 'word_tokens' lists a token that no row of 'word_ngrams' uses"
+        )
+    columns = np.concatenate([unigram_columns, ngram_columns])
+    n_word = len(columns)
+    if n_word and (
+        columns.min() < 0
+        or columns.max() >= n_word
+        or np.bincount(columns, minlength=n_word).max() != 1
+    ):
+        raise ModelFileError(
+            f"{arrays_path}: 'word_unigram_columns' and 'word_ngram_columns' together must "
+            f"be a permutation of 0..{n_word - 1}"
+        )
+    return SplitVocabulary(unigram_index, tokens, ngrams, ngram_columns, token_ids)
+
+
+def _load_v2(directory: Path, manifest: dict) -> dict[str, Any]:
+    """Format 2: the files of format 1, with the word vocabulary stored split.
+
+    ``vocab.json.gz`` holds ``{"word_unigrams": [...], "word_tokens": [...], "char":
+    [...]}``; ``arrays.npz`` adds three int32 arrays: ``word_unigram_columns`` (the
+    column of each unigram), ``word_ngrams`` (one row per longer word n-gram: its token
+    ids into ``word_tokens``, then -1 up to the widest n-gram; rows in increasing
+    order) and ``word_ngram_columns`` (the column of each row). A longer n-gram's term
+    is its tokens joined by spaces. Loading for scoring thus builds the fast
+    transform's bigram tables with numpy, and no n-gram string until one is needed.
+
+    Returns the parts :func:`_load_v1` returns, ``word_vocabulary`` being a
+    :class:`~arabic_extremism_clf._vocabulary.SplitVocabulary`.
+    """
+    header = _check_manifest(directory, manifest, word_arrays=_WORD_ARRAYS_V2)
+    files = header["files"]
+    vocab_path = directory / VOCAB_FILE
+    vocab = _read_json_vocab(
+        vocab_path, _verified_bytes(directory, VOCAB_FILE, files), _VOCAB_KEYS_V2
+    )
+    char_terms = _strings(vocab_path, vocab, "char")
+    char_vocabulary = _index(vocab_path, char_terms, range(len(char_terms)), "char vocabulary")
+    arrays = _read_arrays(directory / ARRAYS_FILE, _verified_bytes(directory, ARRAYS_FILE, files))
+    word_vocabulary = _split_word_vocabulary(directory, vocab, arrays, header["listed"])
+    float_arrays = {k: v for k, v in arrays.items() if k not in _WORD_ARRAYS_V2}
+    return _parts(directory, manifest, header, word_vocabulary, char_vocabulary, float_arrays)
 
 
 def _build_estimator(parts: Mapping[str, Any]) -> ExtremismClassifier:
@@ -612,7 +841,10 @@ def _build_estimator(parts: Mapping[str, Any]) -> ExtremismClassifier:
     vec = PostVectorizer(**parts["vec_params"])
     model = ExtremismClassifier(**parts["params"])
     arrays = parts["arrays"]
-    vec.word_vocabulary_ = parts["word_vocabulary"]
+    word_vocabulary = parts["word_vocabulary"]
+    if isinstance(word_vocabulary, SplitVocabulary):  # format 2: the estimator has a dict
+        word_vocabulary = word_vocabulary.to_dict()
+    vec.word_vocabulary_ = word_vocabulary
     vec.char_vocabulary_ = parts["char_vocabulary"]
     vec.word_idf_ = arrays["word_idf"]
     vec.char_idf_ = arrays["char_idf"]
@@ -630,4 +862,4 @@ def _build_estimator(parts: Mapping[str, Any]) -> ExtremismClassifier:
 
 
 #: One reader per format number; a new format adds a reader and keeps the old ones.
-_LOADERS: dict[int, Callable[[Path, dict], dict[str, Any]]] = {1: _load_v1}
+_LOADERS: dict[int, Callable[[Path, dict], dict[str, Any]]] = {1: _load_v1, 2: _load_v2}
