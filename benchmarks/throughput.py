@@ -235,7 +235,12 @@ def _child_fasttext(model_path: str, posts: str, out: str, limit: int) -> None:
 
 
 def _sample_tree(pid: int, peak: list[float], done: Any) -> None:
-    """Sample the RSS summed over the process tree of ``pid`` until ``done`` is set."""
+    """Sample the memory of the process tree of ``pid`` until ``done`` is set.
+
+    ``peak[0]``: the largest sum of RSS (pages shared by forked workers counted once per
+    process); ``peak[1]``: the largest sum of PSS (shared pages split between the
+    processes that share them: the memory the tree really takes).
+    """
     try:
         import psutil
     except ImportError:
@@ -244,16 +249,19 @@ def _sample_tree(pid: int, peak: list[float], done: Any) -> None:
         root = psutil.Process(pid)
     except psutil.Error:
         return
-    while not done.wait(0.05):
+    while not done.wait(0.1):
         try:
             procs = [root, *root.children(recursive=True)]
-            total = 0
+            rss = pss = 0
             for proc in procs:
                 with contextlib.suppress(psutil.Error):
-                    total += proc.memory_info().rss
+                    info = proc.memory_full_info()
+                    rss += info.rss
+                    pss += info.pss
         except psutil.Error:
             return
-        peak[0] = max(peak[0], total / 2**20)
+        peak[0] = max(peak[0], rss / 2**20)
+        peak[1] = max(peak[1], pss / 2**20)
 
 
 def timed(args: list[str], rows: int, out: Path) -> dict:
@@ -268,7 +276,7 @@ def timed(args: list[str], rows: int, out: Path) -> dict:
         stderr=subprocess.PIPE,
         text=True,
     )
-    tree_peak = [0.0]
+    tree_peak = [0.0, 0.0]
     done = threading.Event()
     sampler = threading.Thread(target=_sample_tree, args=(child.pid, tree_peak, done))
     sampler.start()
@@ -297,6 +305,7 @@ def timed(args: list[str], rows: int, out: Path) -> dict:
         # The larger of the child's own peak (with its live workers) and the peak of
         # the sum of RSS over its process tree, sampled every 50 ms from here.
         "rss_mb": max(report.get("rss_mb") or 0.0, tree_peak[0]) or None,
+        "pss_mb": tree_peak[1] or None,
     }
     print(f"  {args[0][3:]}: {rows:,} posts in {seconds:.1f} s", flush=True)
     return result
@@ -310,9 +319,11 @@ def _row(name: str, jobs: int, n: int, run: dict, base: dict[str, float]) -> str
         return f"{run['rate'] / base[key]:.2f}x" if base.get(key) else "-"
 
     rss = f"{run['rss_mb']:.0f}" if run.get("rss_mb") else "n/a"
+    pss = f"{run['pss_mb']:.0f}" if run.get("pss_mb") else "n/a"
     return (
         f"| {name} | {jobs} | {n:,} | {run['seconds']:.1f} | {run['rate']:,.0f} | "
-        f"{ratio('naive')} | {ratio('fasttext')} | {ratio('jobs1')} | {run['cpu_us']:.0f} | {rss} |"
+        f"{ratio('naive')} | {ratio('fasttext')} | {ratio('jobs1')} | {run['cpu_us']:.0f} | "
+        f"{rss} | {pss} |"
     )
 
 
@@ -324,27 +335,41 @@ def _head(source: Path, target: Path, n: int) -> None:
             fout.write(line)
 
 
-def _startup(model_dir: str, tmp: Path, repeats: int = 3) -> tuple[float, float, float]:
+def _startup(model_dir: str, tmp: Path, repeats: int = 5) -> dict[str, float]:
     """Seconds of the whole ``aeclf score`` process on a 10-post file (best of
-    ``repeats``), of ``python -c pass`` and of ``import sklearn`` (same run)."""
+    ``repeats``, after one run that writes the bytecode and the caches, as any first run
+    on a machine does), of ``python -c pass``, of ``import numpy`` and of ``import
+    sklearn`` (same run), and the memory that loading the model for scoring adds."""
     small = tmp / "posts-10.txt"
     _head(tmp / "posts.txt", small, 10)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
     def best(argv: list[str]) -> float:
+        subprocess.run(argv, check=True, capture_output=True, env=env)  # warm-up
         times = []
         for _ in range(repeats):
             start = time.perf_counter()
-            subprocess.run(argv, check=True, capture_output=True)
+            subprocess.run(argv, check=True, capture_output=True, env=env)
             times.append(time.perf_counter() - start)
         return min(times)
 
     score = [sys.executable, "-m", "arabic_extremism_clf", "score", "--model", model_dir,
              str(small), "-o", str(tmp / "startup.jsonl"), "--overwrite", "--no-progress"]  # fmt: skip
-    return (
-        best(score),
-        best([sys.executable, "-c", "pass"]),
-        best([sys.executable, "-c", "import sklearn"]),
-    )
+    model_mb = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; sys.path.insert(0, sys.argv[2]); import throughput as t\n"
+         "import arabic_extremism_clf.persistence as p\n"
+         "before = t._hwm_mb(); p.load_scoring_model(sys.argv[1])\n"
+         "print(t._hwm_mb() - before)", model_dir, str(Path(__file__).parent)],
+        check=True, capture_output=True, text=True, env=env,
+    ).stdout  # fmt: skip
+    return {
+        "score": best(score),
+        "python": best([sys.executable, "-c", "pass"]),
+        "numpy": best([sys.executable, "-c", "import numpy"]),
+        "sklearn": best([sys.executable, "-c", "import sklearn"]),
+        "model_mb": float(model_mb),
+    }
 
 
 def main() -> None:
@@ -407,7 +432,7 @@ def main() -> None:
                 ft_path = tmp / "ft.bin"
                 ft.save_model(str(ft_path))
 
-        startup, interpreter, sklearn_import = _startup(model_dir, tmp)
+        startup = _startup(model_dir, tmp)
         naive_n = min(args.naive_posts, max(sizes))
         out = tmp / "naive.jsonl"
         naive = timed(
@@ -444,20 +469,25 @@ def main() -> None:
         print()
         print(
             "| pipeline | jobs | posts | seconds | posts/s | vs naive | vs fastText (same size) "
-            "| vs jobs 1 | CPU µs/post | peak RSS (MB) |"
+            "| vs jobs 1 | CPU µs/post | peak RSS (MB) | peak PSS (MB) |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         print("\n".join(lines))
         print(
-            f"\nStart-up (a 10-post file, whole process, best of 3): aeclf score {startup:.2f} s; "
-            f"same run: `python -c pass` {interpreter:.2f} s, `python -c 'import sklearn'` "
-            f"{sklearn_import:.2f} s."
+            f"\nStart-up (a 10-post file, whole process, best of 5 after a warm-up run): "
+            f"aeclf score {startup['score']:.2f} s; same run: `python -c pass` "
+            f"{startup['python']:.2f} s, `import numpy` {startup['numpy']:.2f} s, `import "
+            f"sklearn` {startup['sklearn']:.2f} s. Loading the model for scoring adds "
+            f"{startup['model_mb']:.0f} MB of RSS."
         )
         print(
             f"{os.cpu_count()} CPUs, load average at the end {os.getloadavg()[0]:.1f}. posts/s: "
             "wall clock of the whole process (start-up and model loading included). CPU: user "
             "+ system time of the process and its workers per post. Peak RSS: the process plus "
-            "its workers. The naive pipeline runs on the first posts of the same file."
+            "its workers (pages the forked workers share with it counted once per process); "
+            "peak PSS: the same with shared pages split between the processes that share "
+            "them, which is what the tree takes. The naive pipeline runs on the first posts "
+            "of the same file."
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
