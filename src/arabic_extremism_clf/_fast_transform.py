@@ -342,32 +342,51 @@ class _FastTransform:
 
     def absorb(self, relay: Relay) -> None:
         """Memoize the chunks of another transform's :meth:`export` (same vectorizer)
-        that this one lacks, without computing them."""
+        that this one lacks, without computing them.
+
+        In bulk: the tokens are looked up in one pass, the rows of the tokens new here
+        are appended to the slot tables as arrays, and a Python loop runs only over the
+        new tokens and the chunks memoized.
+        """
         with self.lock:
             if max(len(self.chunk_slots), len(self.token_slot)) >= _FAST_MEMO_LIMIT:
                 self._reset()
-            memo, token_slot, new_slot = self.chunk_slots, self.token_slot, self._new_slot
-            unigram, bigram_token = relay.unigram.tolist(), relay.bigram_token.tolist()
-            char_indices = relay.char_indices.tolist()
-            char_ends = np.cumsum(relay.char_count).tolist()
+            memo, token_slot = self.chunk_slots, self.token_slot
+            if all(map(memo.__contains__, relay.chunks)):
+                return
+            self._append_new_slots()  # the tables are appended to directly below
+            tokens = relay.tokens
+            slots = list(map(token_slot.get, tokens))
+            new: list[int] = []  # positions in the relay of the tokens new here
+            for i in [i for i, slot in enumerate(slots) if slot is None]:
+                token = tokens[i]
+                slot = token_slot.get(token)  # a token may come twice in a relay
+                if slot is None:
+                    slot = token_slot[token] = len(self.slot_token)
+                    self.slot_token.append(token)
+                    new.append(i)
+                slots[i] = slot
+            if new:
+                where = np.asarray(new, dtype=np.int64)
+                counts = relay.char_count[where]
+                ends = np.cumsum(relay.char_count)
+                starts = ends[where] - counts
+                gather = np.arange(int(counts.sum())) + np.repeat(
+                    starts - (np.cumsum(counts) - counts), counts
+                )
+                self.slot_unigram.extend(relay.unigram[where])
+                self.slot_bigram_token.extend(relay.bigram_token[where])
+                self.slot_char_start.extend(np.cumsum(counts) - counts + self._n_char_indices)
+                self.slot_char_count.extend(counts)
+                self.char_indices.extend(relay.char_indices[gather])
+                self._n_char_indices += int(counts.sum())
+            flat = np.asarray(slots, dtype=np.int64).tobytes()
             position = 0
             for chunk, count in zip(relay.chunks, relay.counts.tolist()):
                 end = position + count
                 if chunk not in memo:
-                    slots = array.array("q")
-                    for i in range(position, end):
-                        token = relay.tokens[i]
-                        slot = token_slot.get(token)
-                        if slot is None:
-                            first = char_ends[i - 1] if i else 0
-                            row = TokenRow(
-                                unigram[i], bigram_token[i], char_indices[first : char_ends[i]]
-                            )
-                            slot = new_slot(token, row)
-                        slots.append(slot)
-                    memo[chunk] = slots
+                    memo[chunk] = array.array("q", flat[8 * position : 8 * end])
                 position = end
-            self._append_new_slots()
 
     def transform(self, docs: list[str]) -> Rows:
         """The TF-IDF rows of raw posts (``PostVectorizer.transform`` as CSR arrays)."""

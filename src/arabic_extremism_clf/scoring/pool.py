@@ -21,6 +21,7 @@ temporary pickle.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -117,6 +118,17 @@ def _worker_main(model: Any, job: _Job, tasks: Any, results: Any) -> None:
             results.send((task_id, "error", WorkerError(answer[3]), answer[3]))
 
 
+def _widen(connection: Any) -> None:
+    """Give a result pipe room for a whole answer (Linux; up to 1 MiB), so that a worker
+    can go on to its next batch while this process is still busy with an earlier one,
+    instead of waiting in ``send`` for it to read (a pipe holds 64 KiB by default)."""
+    import fcntl  # here: this path runs where processes fork, and Windows has no fcntl
+
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # 1031: Linux's F_SETPIPE_SZ
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(connection.fileno(), set_size, 1 << 20)
+
+
 class _Workers:
     """``n`` forked worker processes, each with a task queue and a result pipe."""
 
@@ -133,6 +145,7 @@ class _Workers:
             for _ in range(n):
                 tasks = context.Queue()  # put() returns at once: a thread feeds the pipe
                 receive, send = context.Pipe(duplex=False)
+                _widen(send)
                 process = context.Process(
                     target=_worker_main, args=(model, job, tasks, send), daemon=True
                 )
