@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import random
@@ -49,15 +50,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from camel_tools.tokenizers.word import simple_word_tokenize
-from camel_tools.utils.dediac import dediac_ar
-from camel_tools.utils.normalize import (
-    normalize_alef_ar,
-    normalize_alef_maksura_ar,
-    normalize_teh_marbuta_ar,
-    normalize_unicode,
-)
-
 SEED = 20150721
 REPO = Path(__file__).resolve().parents[1]
 
@@ -65,17 +57,32 @@ REPO = Path(__file__).resolve().parents[1]
 # --- the naive pipeline (module-level functions: the pipeline must pickle) ------------
 
 
+# CAMeL Tools is imported on first use, not at the top: the runs of ``aeclf score``
+# start from this script too, and must not pay for its imports.
+@functools.cache
+def _camel_normalizers() -> tuple:
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import (
+        normalize_alef_ar,
+        normalize_alef_maksura_ar,
+        normalize_teh_marbuta_ar,
+        normalize_unicode,
+    )
+
+    return (normalize_unicode, dediac_ar, normalize_alef_ar, normalize_alef_maksura_ar,
+            normalize_teh_marbuta_ar)  # fmt: skip
+
+
 def camel_normalize(text: str) -> str:
     """The five CAMeL normalizers, chained, on one whole post."""
-    text = normalize_unicode(text)
-    text = dediac_ar(text)
-    text = normalize_alef_ar(text)
-    text = normalize_alef_maksura_ar(text)
-    return normalize_teh_marbuta_ar(text)
+    for step in _camel_normalizers():
+        text = step(text)
+    return text
 
 
 def naive_pipeline():
     """TF-IDF word (1, 2) + char_wb (2, 5) n-grams, then a logistic regression."""
+    from camel_tools.tokenizers.word import simple_word_tokenize
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
@@ -372,6 +379,45 @@ def _startup(model_dir: str, tmp: Path, repeats: int = 5) -> dict[str, float]:
     }
 
 
+def big_input(args: argparse.Namespace) -> None:
+    """Score one large input (``--big-gb``) with every ``--jobs``: posts/s and memory."""
+    from arabic_extremism_clf.persistence import default_model_path
+
+    data_dir = args.data_dir or os.environ.get("AECLF_DATA_DIR")
+    model_dir = args.model or str(default_model_path())
+    tmp = Path(tempfile.mkdtemp(prefix="aeclf-big-"))
+    try:
+        pool = post_pool(data_dir)
+        posts = tmp / "posts.txt"
+        rng = random.Random(SEED)
+        target = int(args.big_gb * 1e9)
+        n = 0
+        with posts.open("w", encoding="utf-8") as fh:
+            while fh.tell() < target:
+                fh.writelines(rng.choice(pool) + "\n" for _ in range(10_000))
+                n += 10_000
+        print(f"{n:,} posts written ({posts.stat().st_size / 1e9:.2f} GB); timing...")
+        print(
+            "\n| jobs | posts | seconds | posts/s | CPU µs/post | peak RSS (MB) | peak PSS (MB) |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|---:|")
+        for jobs in args.jobs:
+            out = tmp / "out.jsonl"
+            run = timed(
+                ["--_score", "--model", model_dir, str(posts), "-o", str(out),
+                 "--jobs", str(jobs), "--no-progress", "--overwrite"],
+                n, out,
+            )  # fmt: skip
+            out.unlink()
+            print(
+                f"| {jobs} | {n:,} | {run['seconds']:.0f} | {run['rate']:,.0f} | "
+                f"{run['cpu_us']:.0f} | {run['rss_mb']:.0f} | {run['pss_mb']:.0f} |",
+                flush=True,
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", help="shared data directory (default: $AECLF_DATA_DIR)")
@@ -386,7 +432,15 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="--jobs values to time")
     parser.add_argument("--model", help="model directory (default: shipped, else trained here)")
     parser.add_argument("--no-fasttext", action="store_true", help="skip the fastText runs")
+    parser.add_argument(
+        "--big-gb", type=float,
+        help="instead: score one input of this many GB with every --jobs (memory whatever "
+        "the input size)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.big_gb:
+        big_input(args)
+        return
 
     import joblib
 

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -612,16 +613,30 @@ def test_cli_only_flagged_threshold_and_strict(tmp_path, model_dir, model, capsy
     assert code == 2 and "threshold" in err  # a usage error
 
 
-def test_cli_jobs_2_same_output_as_jobs_1(tmp_path, model_dir, capsys):
+@pytest.mark.parametrize(
+    "options",
+    [[], ["--output-format", "csv"], ["--only-flagged"], ["--explain", "--top", "3"],
+     ["--output-format", "csv", "--only-flagged", "--explain"]],
+    ids=["jsonl", "csv", "only-flagged", "explain", "csv-only-flagged-explain"],
+)  # fmt: skip
+def test_cli_jobs_2_same_output_as_jobs_1(tmp_path, model_dir, capsys, options):
+    """The workers format the rows and count them for the summary: same bytes, same counts."""
     src = tmp_path / "posts.txt"
     posts = _posts(300)
     posts[17] = ""
     src.write_text("\n".join(posts) + "\n", encoding="utf-8")
-    one = _score([str(src), "--batch-size", "16"], model_dir, capsys)
-    two = _score([str(src), "--batch-size", "16", "--jobs", "2"], model_dir, capsys)
-    assert one[0] == two[0] == 0
-    assert two[1] == one[1]
-    assert len(_jsonl(one[1])) == 300
+    one = _score([str(src), "--batch-size", "16", *options], model_dir, capsys)
+    two = _score([str(src), "--batch-size", "16", "--jobs", "2", *options], model_dir, capsys)
+    three = _score([str(src), "--batch-size", "7", "--jobs", "3", *options], model_dir, capsys)
+    assert one[0] == two[0] == three[0] == 0
+    assert two[1] == one[1] == three[1]
+    summary = re.compile(r"(\d[\d,]*) rows, (\d[\d,]*) flagged, (\d[\d,]*) errors")
+    assert summary.search(one[2]).groups() == summary.search(two[2]).groups()
+    assert summary.search(one[2]).groups() == summary.search(three[2]).groups()
+    assert summary.search(one[2]).group(1) == "300"
+    assert summary.search(one[2]).group(3) == "1"
+    if "--only-flagged" not in options and "csv" not in options:
+        assert len(_jsonl(one[1])) == 300
 
 
 @pytest.mark.parametrize("output_format", ["jsonl", "csv"])

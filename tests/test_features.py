@@ -89,7 +89,10 @@ def _reference_matrix(vec: PostVectorizer, train: list[str], docs: list[str]) ->
 
 # -- n-gram helpers ----------------------------------------------------------------------
 
-CHAR_WORDS = ["a", "ab", "abc", "hello", "و", "في", "كرة", "الفريق", "بالمباراه", "123"]
+CHAR_WORDS = [
+    "a", "ab", "abc", "hello", "و", "في", "كرة", "الفريق", "بالمباراه", "123",
+    "ب" * 62, "abc" * 30,  # the longest padded size whose slices are kept, and a longer one
+]  # fmt: skip
 CHAR_RANGES = [(1, 1), (1, 3), (2, 5), (3, 3), (4, 6)]
 
 

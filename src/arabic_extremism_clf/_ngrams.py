@@ -53,14 +53,32 @@ def char_ngrams(token: str, ngram_range: tuple[int, int]) -> list[str]:
     >>> char_ngrams("ab", (2, 3))
     [' a', 'ab', 'b ', ' ab', 'ab ']
     """
-    lo, hi = ngram_range
     padded = f" {token} "
     size = len(padded)
-    out = []
+    bounds = _SLICES.get((size, *ngram_range)) if size <= _SLICED_SIZES else None
+    if bounds is None:
+        bounds = _slices(size, ngram_range)
+    return [padded[start:end] for start, end in bounds]
+
+
+#: Padded token lengths whose slice bounds are kept (longer tokens are rare).
+_SLICED_SIZES = 64
+_SLICES: dict[tuple[int, int, int], tuple[tuple[int, int], ...]] = {}
+
+
+def _slices(size: int, ngram_range: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+    """The ``(start, end)`` of every character n-gram of a padded token of ``size``
+    characters, in :func:`char_ngrams`' order (one list comprehension of slices is
+    about twice as fast as slicing in nested loops; the bounds depend only on the size)."""
+    lo, hi = ngram_range
+    bounds: list[tuple[int, int]] = []
     for n in range(lo, hi + 1):
         if n >= size:
             # A token shorter than n is one n-gram, counted once (as scikit-learn does).
-            out.append(padded)
+            bounds.append((0, size))
             break
-        out.extend(padded[i : i + n] for i in range(size - n + 1))
+        bounds.extend((i, i + n) for i in range(size - n + 1))
+    out = tuple(bounds)
+    if size <= _SLICED_SIZES:
+        _SLICES[(size, lo, hi)] = out
     return out

@@ -86,7 +86,7 @@ def score_iter(
     threshold : float or None
         Overrides the model's threshold for the flagged label.
     n_jobs : int, default=1
-        Worker processes (joblib); -1 for one per core. The order is kept.
+        Worker processes (see :mod:`.pool`); -1 for one per core. The order is kept.
 
     Yields
     ------
@@ -252,7 +252,7 @@ def score_records(
     threshold : float or None
         Overrides the model's threshold for the flagged label.
     n_jobs : int, default=1
-        Worker processes (joblib); -1 for one per core. The order is kept.
+        Worker processes (see :mod:`.pool`); -1 for one per core. The order is kept.
     explain : bool, default=False
         Add an ``"explanation"`` to every scored row. Slower; off by default.
     top : int, default=10
