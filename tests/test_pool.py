@@ -61,11 +61,17 @@ def test_stopping_early_ends_the_workers(model):
     assert set(multiprocessing.active_children()) - before == set()
 
 
-def test_a_worker_error_reaches_the_caller(model):
+def test_a_worker_error_reaches_the_caller_after_the_answers_before_it(model):
     batches = _batches(6)
     batches[3] = ["ok", 42]  # not a str: the vectorizer fails in the worker
-    with pytest.raises((TypeError, AttributeError, ValueError)):
-        list(pool.scored_text_batches(iter(batches), model, n_jobs=2))
+    answers = pool.scored_text_batches(iter(batches), model, n_jobs=2)
+    assert [next(answers).labels for _ in range(3)] == [
+        score_batch(model, texts).labels for texts in batches[:3]
+    ]
+    with pytest.raises(TypeError, match=r"expected a str \(one post\), got int") as raised:
+        next(answers)
+    assert isinstance(raised.value.__cause__, pool.WorkerError)
+    assert "Traceback" in str(raised.value.__cause__)
 
 
 @pytest.mark.parametrize("n_jobs", [2, 3])
@@ -140,3 +146,14 @@ def test_export_after_a_reset_holds_only_memoized_chunks(model, monkeypatch):
     second = _fresh_transform(model)
     second.absorb(relay)
     assert _same_rows(second.transform(docs), _fresh_transform(model).transform(docs))
+
+
+def _unpicklable(item, scores):
+    return lambda: scores  # a lambda does not pickle: the worker cannot send it back
+
+
+@pytest.mark.skipif(not pool._can_fork(), reason="the forked pool is the Linux path")
+def test_an_answer_that_does_not_pickle_is_an_error_with_the_workers_traceback(model):
+    answers = pool.work_batches(iter(_batches(4)), model, options={}, n_jobs=2, finish=_unpicklable)
+    with pytest.raises(pool.WorkerError, match="pickle"):
+        list(answers)

@@ -114,8 +114,9 @@ def _worker_main(model: Any, job: _Job, tasks: Any, results: Any) -> None:
             answer = (task_id, "error", exc, traceback.format_exc())
         try:
             results.send(answer)
-        except Exception:  # the exception itself does not pickle
-            results.send((task_id, "error", WorkerError(answer[3]), answer[3]))
+        except Exception:  # the answer (an exception, or a finish's value) does not pickle
+            text = answer[3] if answer[1] == "error" else traceback.format_exc()
+            results.send((task_id, "error", WorkerError(text), text))
 
 
 def _widen(connection: Any) -> None:
@@ -167,13 +168,10 @@ class _Workers:
     def receive(self, worker: int) -> tuple:
         """The next answer of a worker (they come in the order of its tasks)."""
         try:
-            answer = self.results[worker].recv()
+            return self.results[worker].recv()
         except EOFError:
             code = self.processes[worker].exitcode
             raise WorkerError(f"worker process {worker} ended (exit code {code})") from None
-        if answer[1] == "error":
-            raise answer[2] from WorkerError(f"in the worker process:\n{answer[3]}")
-        return answer
 
     def stop(self) -> None:
         """End the workers (also when stopped early: the tasks still running are not
@@ -199,8 +197,8 @@ def _forked_batches(items: Iterable[Any], model: Any, job: _Job, n_jobs: int) ->
 
     def read(worker: int) -> None:
         answer = workers.receive(worker)
-        answers[worker].append(answer[2])
-        if answer[3] is not None:
+        answers[worker].append(answer)
+        if answer[1] == "ok" and answer[3] is not None:
             for other in range(n_jobs):
                 if other != worker:
                     relays[other].append(answer[3])
@@ -215,7 +213,10 @@ def _forked_batches(items: Iterable[Any], model: Any, job: _Job, n_jobs: int) ->
         worker = pending.popleft()
         if not answers[worker]:
             read(worker)
-        return answers[worker].popleft()
+        answer = answers[worker].popleft()
+        if answer[1] == "error":  # raised in input order, after the answers before it
+            raise answer[2] from WorkerError(f"in the worker process:\n{answer[3]}")
+        return answer[2]
 
     try:
         for index, item in enumerate(items):
@@ -225,7 +226,7 @@ def _forked_batches(items: Iterable[Any], model: Any, job: _Job, n_jobs: int) ->
             relays[worker] = []
             pending.append(worker)
             if index == 0 and n_jobs > 1:
-                # The first batch meets the most new chunks: the others wait for its.
+                # The first batch meets the most new chunks: the others wait for them.
                 read(worker)
             if len(pending) >= 2 * n_jobs:
                 yield next_in_order()
