@@ -327,11 +327,24 @@ def _row(name: str, jobs: int, n: int, run: dict, base: dict[str, float]) -> str
 
     rss = f"{run['rss_mb']:.0f}" if run.get("rss_mb") else "n/a"
     pss = f"{run['pss_mb']:.0f}" if run.get("pss_mb") else "n/a"
+    seconds = f"{run['seconds']:.1f}"
+    if "spread" in run:
+        seconds += f" ({run['spread'][0]:.1f}-{run['spread'][1]:.1f})"
     return (
-        f"| {name} | {jobs} | {n:,} | {run['seconds']:.1f} | {run['rate']:,.0f} | "
+        f"| {name} | {jobs} | {n:,} | {seconds} | {run['rate']:,.0f} | "
         f"{ratio('naive')} | {ratio('fasttext')} | {ratio('jobs1')} | {run['cpu_us']:.0f} | "
         f"{rss} | {pss} |"
     )
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """The median run by wall clock (its own figures), with the spread of the walls."""
+    ordered = sorted(runs, key=lambda run: run["seconds"])
+    median = dict(ordered[len(ordered) // 2])
+    median["spread"] = (ordered[0]["seconds"], ordered[-1]["seconds"])
+    median["rss_mb"] = max((run["rss_mb"] or 0.0) for run in runs) or None
+    median["pss_mb"] = max((run["pss_mb"] or 0.0) for run in runs) or None
+    return median
 
 
 def _head(source: Path, target: Path, n: int) -> None:
@@ -433,6 +446,10 @@ def main() -> None:
     parser.add_argument("--model", help="model directory (default: shipped, else trained here)")
     parser.add_argument("--no-fasttext", action="store_true", help="skip the fastText runs")
     parser.add_argument(
+        "--repeat", type=int, default=3,
+        help="runs of every system and size, interleaved; the median is reported (default: 3)",
+    )  # fmt: skip
+    parser.add_argument(
         "--big-gb", type=float,
         help="instead: score one input of this many GB with every --jobs (memory whatever "
         "the input size)",
@@ -499,22 +516,30 @@ def main() -> None:
             sized = tmp / f"posts-{n}.txt"
             _head(posts, sized, n)
             base: dict[str, float] = {"naive": naive["rate"]}
-            runs = []
+            # Every system's runs interleaved, --repeat times: the machine's load drifts,
+            # and each figure is the median run (by wall clock) of its system.
+            systems: list[tuple[str, int, list[str], Path]] = []
             if ft_path is not None:
                 out = tmp / "fasttext.jsonl"
-                ft_run = timed(["--_fasttext", str(ft_path), str(sized), str(out), str(n)], n, out)
-                base["fasttext"] = ft_run["rate"]
-                runs.append(("fastText predict, per post", 1, ft_run))
+                systems.append(("fastText predict, per post", 1,
+                                ["--_fasttext", str(ft_path), str(sized), str(out), str(n)], out))  # fmt: skip
             for jobs in args.jobs:
                 out = tmp / f"score-{jobs}.jsonl"
-                run = timed(
-                    ["--_score", "--model", model_dir, str(sized), "-o", str(out),
-                     "--jobs", str(jobs), "--no-progress", "--overwrite"],
-                    n, out,
-                )  # fmt: skip
-                if jobs == 1:
+                systems.append((f"aeclf score ({model_note})", jobs,
+                                ["--_score", "--model", model_dir, str(sized), "-o", str(out),
+                                 "--jobs", str(jobs), "--no-progress", "--overwrite"], out))  # fmt: skip
+            timings: list[list[dict]] = [[] for _ in systems]
+            for _ in range(args.repeat):
+                for k, (_, _, argv, out) in enumerate(systems):
+                    timings[k].append(timed(argv, n, out))
+            runs = []
+            for (name, jobs, argv, _), times in zip(systems, timings):
+                run = _median_run(times)
+                if argv[0] == "--_fasttext":
+                    base["fasttext"] = run["rate"]
+                elif jobs == 1:
                     base["jobs1"] = run["rate"]
-                runs.append((f"aeclf score ({model_note})", jobs, run))
+                runs.append((name, jobs, run))
             if n == naive_n or n == min(sizes):
                 lines.append(_row("naive sklearn pipeline", 1, naive_n, naive, {}))
             lines += [_row(name, jobs, n, run, base) for name, jobs, run in runs]
@@ -522,7 +547,7 @@ def main() -> None:
 
         print()
         print(
-            "| pipeline | jobs | posts | seconds | posts/s | vs naive | vs fastText (same size) "
+            "| pipeline | jobs | posts | seconds (range) | posts/s | vs naive | vs fastText (same size) "
             "| vs jobs 1 | CPU µs/post | peak RSS (MB) | peak PSS (MB) |"
         )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -535,7 +560,9 @@ def main() -> None:
             f"{startup['model_mb']:.0f} MB of RSS."
         )
         print(
-            f"{os.cpu_count()} CPUs, load average at the end {os.getloadavg()[0]:.1f}. posts/s: "
+            f"{os.cpu_count()} CPUs, load average at the end {os.getloadavg()[0]:.1f}. Each "
+            f"figure: the median of {args.repeat} interleaved runs (the range of their wall "
+            "clocks in brackets; peak memory: the largest of the runs). posts/s: "
             "wall clock of the whole process (start-up and model loading included). CPU: user "
             "+ system time of the process and its workers per post. Peak RSS: the process plus "
             "its workers (pages the forked workers share with it counted once per process); "
