@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pytest
+from toy_corpus import COOKING, SPORT, WEATHER
 
 from arabic_extremism_clf.features import PostVectorizer
 from arabic_extremism_clf.model import ExtremismClassifier
@@ -22,9 +23,6 @@ from arabic_extremism_clf.persistence import load_model, load_scoring_model, sav
 from arabic_extremism_clf.scoring import score_batch
 from arabic_extremism_clf.scoring_model import ScoringFeatures, ScoringModel
 
-SPORT = ["فاز الفريق بالمباراة أمس", "هدف رائع في الدقيقة الأخيرة", "الفريق بطل الدوري"]
-WEATHER = ["طقس ممطر اليوم في المدينة", "درجات الحرارة مرتفعة", "رياح قوية وغيوم كثيفة اليوم"]
-COOKING = ["طبخت الأرز مع الدجاج", "وصفة سهلة لكعكة الشوكولاتة", "الخبز الطازج من الفرن"]
 PROBES = [
     "مباراة الفريق اليوم",
     "الطقس حار والرياح قوية",
@@ -37,8 +35,8 @@ PROBES = [
 
 def _fit(classes: int, **params) -> ExtremismClassifier:
     groups = [("sport", SPORT), ("weather", WEATHER), ("cooking", COOKING)][:classes]
-    texts = [t for _, posts in groups for t in posts] * 2
-    labels = [label for label, posts in groups for _ in posts] * 2
+    texts = [t for _, posts in groups for t in posts]
+    labels = [label for label, posts in groups for _ in posts]
     settings = {"min_df": 1, "calibration_cv": 2, "flagged_label": None, **params}
     return ExtremismClassifier(**settings).fit(texts, labels)
 
@@ -152,7 +150,7 @@ def test_parameter_checks(params, match):
     with pytest.raises(ValueError, match=match):
         check_estimator_params(params)
     with pytest.raises(ValueError, match=match):
-        ExtremismClassifier(**params).fit(SPORT + WEATHER, ["sport"] * 3 + ["weather"] * 3)
+        ExtremismClassifier(**params).fit(SPORT + WEATHER, ["sport"] * 6 + ["weather"] * 6)
 
 
 def test_scoring_imports_neither_scikit_learn_nor_scipy(tmp_path):
