@@ -72,19 +72,6 @@ class SlotTables(NamedTuple):
     char_indices: np.ndarray
 
 
-class SlotBatch(NamedTuple):
-    """A batch of posts after the string stage (:meth:`_FastTransform.slots`)."""
-
-    #: The int64 slot ids of every post, post after post.
-    flat: bytes
-    #: Where each post's slots end in ``flat`` (counted in slots).
-    ends: list[int]
-    #: The memo generation the ids belong to (a reset of the memos starts a new one).
-    generation: int
-    #: The slot tables the ids index, as they were when the batch was made.
-    tables: SlotTables
-
-
 class Relay(NamedTuple):
     """Chunks memoized by one fast transform, for another to memoize without computing
     them (:meth:`_FastTransform.export`, :meth:`_FastTransform.absorb`): worker
@@ -202,11 +189,10 @@ class _FastTransform:
         return fast
 
     def _reset(self) -> None:
-        self.generation = getattr(self, "generation", -1) + 1
         self.chunk_slots: dict[str, array.array] = {}
         self.token_slot: dict[str, int] = {}
         self.slot_token: list[str] = []
-        if getattr(self, "fresh", None) is not None:
+        if self.fresh is not None:
             self.fresh = []
         self.slot_unigram = _Growing(np.int64)
         self.slot_bigram_token = _Growing(np.int64)
@@ -267,11 +253,12 @@ class _FastTransform:
             self.fresh.append(chunk)
         return slots
 
-    def slots(self, docs: list[str]) -> SlotBatch:
-        """The string stage: the token slots of every post, memoized.
+    def _slots(self, docs: list[str]) -> tuple[bytes, list[int], SlotTables]:
+        """The string stage: the token slots of every post (int64 bytes, post after
+        post), where each post's slots end, and the slot tables they index.
 
         Normalizing, tokenizing and the n-grams of a token happen here, once per distinct
-        chunk and token (the memos); :meth:`rows` then needs only numbers.
+        chunk and token (the memos); :meth:`_rows` then needs only numbers.
         """
         with self.lock:
             if max(len(self.chunk_slots), len(self.token_slot)) >= _FAST_MEMO_LIMIT:
@@ -298,7 +285,7 @@ class _FastTransform:
                 ends.append(total)
             flat = b"".join(pieces)
             self._append_new_slots()
-            return SlotBatch(flat, ends, self.generation, self._tables())
+            return flat, ends, self._tables()
 
     def _tables(self) -> SlotTables:
         """Views of the slot tables as they are now: later slots, or a reset of the
@@ -331,9 +318,7 @@ class _FastTransform:
             tables = self._tables()
             tokens = self.slot_token
             char_count = tables.char_count[slots]
-            starts = tables.char_start[slots]
-            offsets = np.cumsum(char_count) - char_count
-            gather = np.arange(int(char_count.sum())) + np.repeat(starts - offsets, char_count)
+            gather = _spans(tables.char_start[slots], char_count)
             return Relay(
                 fresh, counts, [tokens[slot] for slot in slots.tolist()],
                 tables.unigram[slots], tables.bigram_token[slots], char_count,
@@ -369,11 +354,7 @@ class _FastTransform:
             if new:
                 where = np.asarray(new, dtype=np.int64)
                 counts = relay.char_count[where]
-                ends = np.cumsum(relay.char_count)
-                starts = ends[where] - counts
-                gather = np.arange(int(counts.sum())) + np.repeat(
-                    starts - (np.cumsum(counts) - counts), counts
-                )
+                gather = _spans(np.cumsum(relay.char_count)[where] - counts, counts)
                 self.slot_unigram.extend(relay.unigram[where])
                 self.slot_bigram_token.extend(relay.bigram_token[where])
                 self.slot_char_start.extend(np.cumsum(counts) - counts + self._n_char_indices)
@@ -390,25 +371,11 @@ class _FastTransform:
 
     def transform(self, docs: list[str]) -> Rows:
         """The TF-IDF rows of raw posts (``PostVectorizer.transform`` as CSR arrays)."""
-        batch = self.slots(docs)
-        return self.rows(batch.flat, batch.ends, batch.tables)
+        return self._rows(*self._slots(docs))
 
-    def rows(self, flat: bytes, ends: list[int], tables: SlotTables) -> Rows:
-        """The numeric stage: the TF-IDF rows of posts given as token slots.
-
-        Parameters
-        ----------
-        flat : bytes
-            The int64 slot ids of every post, post after post (:meth:`slots`).
-        ends : list of int
-            Where each post's slots end in ``flat``.
-        tables : SlotTables
-            The slot tables that the ids index (this transform's, or a replica's).
-
-        Returns
-        -------
-        Rows
-        """
+    def _rows(self, flat: bytes, ends: list[int], tables: SlotTables) -> Rows:
+        """The numeric stage: the TF-IDF rows of the posts whose slots :meth:`_slots`
+        gave."""
         vec = self.vec
         unigram, bigram_token, char_start, char_count, char_indices = tables
         n_docs = len(ends)
@@ -440,10 +407,7 @@ class _FastTransform:
         ]  # fmt: skip
         if vec.char_vocabulary_:
             counts = char_count[slots]
-            starts = char_start[slots]
-            total = int(counts.sum())
-            offsets = np.cumsum(counts) - counts
-            gather = np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, counts)
+            gather = _spans(char_start[slots], counts)
             blocks.append(
                 _weighted_counts(
                     np.repeat(row, counts), char_indices[gather],
@@ -451,6 +415,17 @@ class _FastTransform:
                 )
             )  # fmt: skip
         return hstack_rows(blocks)
+
+
+def _spans(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The positions ``starts[i] .. starts[i] + counts[i] - 1`` of every span, one span
+    after the other (to gather each slot's character n-gram columns at once).
+
+    >>> _spans(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist()
+    [5, 6, 9, 10, 11]
+    """
+    offsets = np.cumsum(counts) - counts
+    return np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - offsets, counts)
 
 
 def _weighted_counts(

@@ -332,15 +332,15 @@ class _BatchFormatter:
         rows = list(batch.rows())
         if self.known is not None:
             add_matches(rows, batch.records, *self.known)
-        errors = sum("error" in row for row in rows)
-        flagged = sum("error" not in row and row["label"] == self.flagged_label for row in rows)
-        n_rows = len(rows)
+        tally = Summary(flagged_label=self.flagged_label)  # the summary's counting rule
+        for row in rows:
+            tally.add(row)
         only = self.only
         if only is not None:
             rows = [row for row in rows if row.get("label", only) == only or row.get("match")]
         out = io.StringIO()
         written = self.writer(out).write(rows)
-        return _Formatted(out.getvalue(), n_rows, flagged, errors, written)
+        return _Formatted(out.getvalue(), tally.rows, tally.flagged, tally.errors, written)
 
 
 def _score_inputs(

@@ -22,7 +22,6 @@ import numpy as np
 from ..labels import check_threshold
 
 if TYPE_CHECKING:
-    from .._rows import Rows
     from ..model import ExtremismClassifier
     from ..scoring_model import Contribution, ScoringModel
 
@@ -31,7 +30,6 @@ __all__ = [
     "Explanation",
     "BatchScores",
     "score_batch",
-    "score_features",
     "resolve_model",
     "check_top",
     "DEFAULT_TOP",
@@ -217,43 +215,11 @@ def score_batch(
         check_threshold(threshold)
     if explain:
         check_top(top)
+    classes = tuple(str(c) for c in model.classes_)
     texts = list(texts)
     if not texts:
-        classes = tuple(str(c) for c in model.classes_)
         return BatchScores(classes, np.zeros((0, len(classes))), [], [] if explain else None)
     features = model.vectorizer_.transform_rows(texts)
-    return score_features(
-        model, features, threshold=threshold, explain=explain, top=top, keep_features=keep_features
-    )
-
-
-def score_features(
-    model: ExtremismClassifier | ScoringModel,
-    features: Rows,
-    *,
-    threshold: float | None = None,
-    explain: bool = False,
-    top: int = DEFAULT_TOP,
-    keep_features: bool = False,
-) -> BatchScores:
-    """:func:`score_batch` from the feature rows of the posts (``vectorizer_``'s).
-
-    For worker processes that get the features of a batch rather than its texts
-    (:mod:`.pool`); the arguments are checked by the caller.
-
-    Parameters
-    ----------
-    model : ExtremismClassifier or ScoringModel
-    features : Rows
-        The TF-IDF rows of the posts, from ``model.vectorizer_``.
-    threshold, explain, top, keep_features
-        As in :func:`score_batch`.
-
-    Returns
-    -------
-    BatchScores
-    """
-    classes = tuple(str(c) for c in model.classes_)
     proba = model.proba_from_features(features)
     labels = model.labels_from_proba(proba, threshold).tolist()
     explanations = None
