@@ -9,16 +9,19 @@ Systems, all judged on the default recipe's held-out sets and folds:
     The model at ``--shipped`` (default: the shipped model) as loaded, not retrained:
     held-out figures only; its cross-validated figures are those of its manifest.
 ``default-v2``
-    The previous recipe retrained in this run: no sectarian negatives, no short
+    An earlier recipe retrained in this run: no sectarian negatives, no short
     fragments (``default_training_set(sectarian_negatives=False, short_fragments=False)``),
     C=1.
-``default-v3``
-    Sectarian tweets (all but a grouped held-out part) and short fragments of ordinary
-    posts as negatives, C=2 (``default_training_set(hashtag_fragments=False)``).
 ``default-v4``
+    The previous recipe retrained in this run: the current training set (sectarian
+    tweets, all but a grouped held-out part, short fragments and single hashtags of
+    ordinary posts as negatives), C=2, plain L2 normalization (no ``norm_floor``).
+    (default-v3, without the hashtags, was last measured in BENCHMARKS.md.)
+``default-v5``
     The current default recipe (:func:`~arabic_extremism_clf.training.train_default`):
-    default-v3 plus single hashtags of the training posts as negatives. With
-    ``--save-model DIR`` this is the model saved, with this run's table in its card.
+    default-v4 with a norm floor (``norm_floor=(8, 100)``), so that a post with one or
+    two words is not scaled up to a whole post's weight. With ``--save-model DIR`` this
+    is the model saved, with this run's table in its card.
 
 Figures, each system at its own threshold (the recipe's threshold rule for the learned
 ones):
@@ -82,8 +85,10 @@ SECTARIAN_WORDS = re.compile(r"رافض|روافض|مجوس|صفوي|نصيري|
 #: Words that name the group (normalized; substrings): Daesh, (the) state, caliphate/caliph.
 GROUP_NAMES = re.compile(r"داعش|دوله|خلاف|خليف")
 PREVALENCES = (1 / 1000, 1 / 100)
-#: Hyper-parameters of recipe default-v2 (default-v3 has C=2).
+#: Hyper-parameters of recipe default-v2 (default-v3 and v4 have C=2).
 V2_PARAMS = {"C": 1.0, "loss": "squared_hinge"}
+#: Hyper-parameters of recipes default-v3 and default-v4 (v5 adds ``norm_floor``).
+V4_PARAMS = {"C": 2.0, "loss": "squared_hinge"}
 README_START = "<!-- evidence-benchmark:start -->"
 README_END = "<!-- evidence-benchmark:end -->"
 
@@ -317,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         v2 = {"sectarian_negatives": False, "short_fragments": False, "hashtag_fragments": False}
         previous = [
             ("default-v2", default_training_set(args.data_dir, **v2), V2_PARAMS),
-            ("default-v3", default_training_set(args.data_dir, hashtag_fragments=False), None),
+            ("default-v4", ts_now, V4_PARAMS),
         ]
     tokens = common_tokens(ts_now.heldout["ordinary_heldout"].texts, AUDIT_TOKENS)
     alfifi = ts_now.cv_corpus

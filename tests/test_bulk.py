@@ -348,7 +348,8 @@ def test_fast_feature_path_is_bit_identical_to_the_reference(model):
 
 @pytest.mark.parametrize("sublinear", [True, False])
 @pytest.mark.parametrize("idf_kind", ["plain", "zeros"])
-def test_fast_weighting_is_bit_identical_to_weight(sublinear, idf_kind):
+@pytest.mark.parametrize("norm_floor", [None, (3, 6)])
+def test_fast_weighting_is_bit_identical_to_weight(sublinear, idf_kind, norm_floor):
     """features._weighted_counts == PostVectorizer._weight of the same counts."""
     from arabic_extremism_clf import features
 
@@ -362,9 +363,11 @@ def test_fast_weighting_is_bit_identical_to_weight(sublinear, idf_kind):
     if idf_kind == "zeros":
         idf[::4] = 0.0  # the reference's sparse product drops the zero products
     indptr = np.concatenate(([0], np.cumsum(lengths)))
-    vec = PostVectorizer(sublinear_tf=sublinear)
-    reference = vec._weight(features._counts_matrix(indptr, cols, n_rows, n_cols), idf)
-    fast = features._weighted_counts(rows, cols, n_rows, n_cols, idf, sublinear).to_csr()
+    vec = PostVectorizer(sublinear_tf=sublinear, norm_floor=norm_floor)
+    reference = vec._weight(features._counts_matrix(indptr, cols, n_rows, n_cols), idf, 1)
+    floor = vec._floor(1, idf)
+    assert (floor > 0) == (norm_floor is not None)
+    fast = features._weighted_counts(rows, cols, n_rows, n_cols, idf, sublinear, floor).to_csr()
     reference, fast = sp.hstack([reference], format="csr"), sp.hstack([fast], format="csr")
     assert np.array_equal(fast.indptr, reference.indptr)
     assert np.array_equal(fast.indices, reference.indices)

@@ -11,6 +11,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer
 
@@ -158,6 +159,40 @@ def test_rows_are_l2_normalized_per_block(fitted):
     expected_word = [0.0 if i == len(TRAIN) + 2 else 1.0 for i in range(matrix.shape[0])]
     np.testing.assert_allclose(word_norms, expected_word)
     np.testing.assert_allclose(char_norms, 1.0)
+
+
+def test_norm_floor_shrinks_short_posts_only():
+    """With a floor, a post lighter than the floor keeps a norm below 1 (in proportion
+    to its weight), a heavier one is L2-normalized as before; fast path == token path."""
+    posts = TRAIN + UNSEEN
+    plain = PostVectorizer(min_df=1).fit(TRAIN)
+    floored = PostVectorizer(min_df=1, norm_floor=(3, 30)).fit(TRAIN)
+    docs = plain._tokens(posts)
+    counts_of = [plain._word_counts(docs), plain._char_counts(docs)]
+    n_word = len(plain.word_vocabulary_)
+    for block, (counts, idf) in enumerate(zip(counts_of, (plain.word_idf_, plain.char_idf_))):
+        weights = counts.copy()
+        np.log(weights.data, weights.data)
+        weights.data += 1.0
+        norms = np.linalg.norm((weights @ sp.diags(idf)).toarray(), axis=1)
+        floor = floored._floor(block, idf)
+        cols = slice(0, n_word) if block == 0 else slice(n_word, None)
+        got = np.linalg.norm(floored.transform(posts).toarray()[:, cols], axis=1)
+        expected = np.where(norms > 0, norms / np.maximum(norms, floor), 0.0)
+        np.testing.assert_allclose(got, expected)
+        assert (norms[norms > 0] < floor).any() and (norms >= floor).any()
+    heavy = plain.transform(posts).toarray()
+    assert not np.array_equal(floored.transform(posts).toarray(), heavy)
+    np.testing.assert_array_equal(
+        floored.transform(posts).toarray(),
+        floored.transform_tokens(floored._tokens(posts)).toarray(),
+    )
+
+
+@pytest.mark.parametrize("bad", [8, (1,), (1, -2), ("a", 3), (1, float("nan")), (True, 2)])
+def test_norm_floor_must_be_two_numbers(bad):
+    with pytest.raises(ValueError, match="norm_floor must be None or"):
+        PostVectorizer(norm_floor=bad).fit(TRAIN)
 
 
 @pytest.mark.parametrize("post", ["", "   ", "\n"])

@@ -65,6 +65,7 @@ NON_DEFAULT_PARAMS = {
     "max_char_features": 50,
     "sublinear_tf": False,
     "normalize_options": {"some_switch": False},
+    "norm_floor": (4, 40),
     "C": 0.5,
     "loss": "squared_hinge",
     "class_weight": {"a": 2.0},

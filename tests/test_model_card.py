@@ -323,6 +323,14 @@ def test_card_says_which_linear_model(tmp_path, model):
         "- Model: TF-IDF over word 1-2-grams, then a linear SVM (squared hinge loss) "
         "with C=0.5" in card
     )
+    floored = ExtremismClassifier(min_df=1, calibration_cv=2, norm_floor=(2, 20)).fit(
+        SPORT + WEATHER, ["sport"] * len(SPORT) + ["weather"] * len(WEATHER)
+    )
+    card = _card(save_model(floored, tmp_path / "floor"))
+    assert (
+        "within-word character 2-5-grams (L2-normalized per block with a norm floor of (2, 20)"
+        in card
+    )
 
 
 @pytest.mark.parametrize(

@@ -183,6 +183,7 @@ def _replace_arrays(model_dir: Path, **arrays) -> None:
         (3, {"class_weight": {"sport": 2.0, "weather": 1.0, "cooking": 0.5}}),
         (2, {"loss": "squared_hinge"}),
         (3, {"loss": "squared_hinge"}),
+        (2, {"loss": "squared_hinge", "norm_floor": (2, 20)}),
     ],
     ids=[
         "binary",
@@ -196,6 +197,7 @@ def _replace_arrays(model_dir: Path, **arrays) -> None:
         "class-weight-dict",
         "binary-svm",
         "3-class-svm",
+        "binary-svm-norm-floor",
     ],
 )
 @pytest.mark.parametrize("fmt", [2, 1], ids=["format-2", "format-1"])
@@ -884,6 +886,7 @@ def test_scoring_load_builds_no_ngram_string(saved_v2, binary_model, monkeypatch
         (lambda m: m["estimator"]["params"].__setitem__("evil", 1), r"\['evil'\] are unknown"),
         (lambda m: m["estimator"]["params"].__setitem__("word_ngram_range", "x"), "two ints"),
         (lambda m: m["vectorizer"]["params"].__setitem__("char_ngram_range", [3, 2]), "two ints"),
+        (lambda m: m["vectorizer"]["params"].__setitem__("norm_floor", [1]), "norm_floor must"),
         (lambda m: m["estimator"]["params"].__setitem__("threshold", 2.0), "threshold"),
         (lambda m: m.__setitem__("threshold", 0.9), "edit both or neither"),
         (lambda m: m.__setitem__("arrays", {"coef": {}}), "'arrays' must list"),

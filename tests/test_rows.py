@@ -7,7 +7,13 @@ import pytest
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from arabic_extremism_clf._rows import Rows, hstack_rows, l2_normalize_rows, row_sums
+from arabic_extremism_clf._rows import (
+    Rows,
+    hstack_rows,
+    l2_normalize_rows,
+    norm_floor_value,
+    row_sums,
+)
 
 
 def _random_csr(seed: int, n_rows: int = 200, n_cols: int = 5_000, longest: int = 3_000):
@@ -56,6 +62,30 @@ def test_l2_normalize_rows_is_sklearns(seed):
     data = matrix.data.copy()
     l2_normalize_rows(data, matrix.indptr)
     assert np.array_equal(data, expected.data)
+
+
+def test_l2_normalize_rows_with_a_floor_only_shrinks_light_rows():
+    matrix = _random_csr(0)
+    norms = np.sqrt(row_sums(matrix.data**2, matrix.indptr))
+    floor = float(np.median(norms[norms > 0]))
+    data = matrix.data.copy()
+    l2_normalize_rows(data, matrix.indptr, floor)
+    got = np.sqrt(row_sums(data**2, matrix.indptr))
+    heavy, light = norms >= floor, (norms > 0) & (norms < floor)
+    assert heavy.any() and light.any()
+    np.testing.assert_allclose(got[heavy], 1.0)
+    np.testing.assert_allclose(got[light], norms[light] / floor)
+    assert np.all(got[norms == 0] == 0)
+    plain = matrix.data.copy()
+    l2_normalize_rows(plain, matrix.indptr, 0.0)
+    assert np.array_equal(plain, normalize(matrix, copy=True).data)
+
+
+def test_norm_floor_value_is_the_norm_of_median_idf_terms():
+    idf = np.array([1.0, 2.0, 9.0])
+    assert norm_floor_value(9, idf) == 6.0
+    assert norm_floor_value(0, idf) == 0.0
+    assert norm_floor_value(5, np.zeros(0)) == 0.0
 
 
 @pytest.mark.parametrize("n_outputs", [1, 3])

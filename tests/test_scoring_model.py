@@ -52,8 +52,19 @@ def _fit(classes: int, **params) -> ExtremismClassifier:
         (3, {"word_ngram_range": (1, 1), "calibration": None}),
         (2, {"word_ngram_range": (2, 2), "sublinear_tf": False}),
         (2, {"normalize_options": {"dediac": False}, "char_ngram_range": (3, 4)}),
+        (2, {"norm_floor": (2, 20)}),
     ],
-    ids=["binary", "3-class", "3-class-svm", "uncal", "no-char", "unigrams", "bigrams", "opts"],
+    ids=[
+        "binary",
+        "3-class",
+        "3-class-svm",
+        "uncal",
+        "no-char",
+        "unigrams",
+        "bigrams",
+        "opts",
+        "floor",
+    ],  # fmt: skip
 )
 def test_scores_are_the_estimators_bit_for_bit(tmp_path, classes, params):
     model = _fit(classes, **params)

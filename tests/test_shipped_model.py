@@ -36,7 +36,7 @@ def test_shipped_model_loads_with_its_labels_and_card(model, manifest):
     assert list(model.classes_) == sorted([PROMOTIONAL, NOT_PROMOTIONAL])
     assert model.flagged_label == PROMOTIONAL
     assert 0.0 < model.threshold < 1.0
-    assert manifest["training"]["recipe"]["name"] == "default-v4"
+    assert manifest["training"]["recipe"]["name"] == "default-v5"
     # The newest format: format 2 is what makes `aeclf score` start in well under 1 s.
     assert manifest["format_version"] == FORMAT_VERSION, "re-save the shipped model"
     card = (default_model_path() / "README.md").read_text(encoding="utf-8")
@@ -86,26 +86,16 @@ def test_no_functionality_is_a_blind_spot(model):
 # --- on the shared corpora ----------------------------------------------------------
 
 
-#: The short ordinary posts that issue 12 found flagged by the default-v2 model, and two
-#: one-hashtag posts that default-v3 still flagged (fixed by default-v4's hashtag rows).
+#: The short ordinary posts that issue 12 found flagged by the default-v2 model, two
+#: one-hashtag posts that default-v3 still flagged (fixed by default-v4's hashtag rows),
+#: and the two one-word posts that default-v4 still flagged (fixed by default-v5's norm
+#: floor: "#breaking", and the bare "island" of the shortcut audit).
 _ISSUE_12_SHORT_POSTS = ["مرحبا بكم", "أهلا بكم", "والله", "لله", "اللهم", "الدولة", "دواء"]
 _ISSUE_12_SHORT_POSTS += ["تعلم", "هنا", "#مصر", "من ابو هذا معك", "#داعش", "#حلب"]
+_ISSUE_12_SHORT_POSTS += ["#عاجل", "جزيره"]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        *_ISSUE_12_SHORT_POSTS,
-        pytest.param(
-            "#عاجل",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="not fixed: '#عاجل' alone scores about 0.4 with default-v4 (104 of the "
-                "1,000 pro-ISIS tweets carry it, 5 negatives; README, Limits)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("text", _ISSUE_12_SHORT_POSTS)
 def test_the_short_posts_of_issue_12_are_not_flagged(model, text):
     score = model.predict_proba([text])[0, model.flagged_index_]
     assert score < model.threshold, f"{text!r} scores {score:.3f}"
@@ -140,12 +130,9 @@ def test_false_positive_rate_on_heldout_sources(model, training_set, heldout, ma
 
 @pytest.mark.shared_data
 def test_no_common_ordinary_token_flags_a_post_alone_or_in_a_neutral_carrier(model, training_set):
-    """Issue 12: of the 3,000 commonest tokens (and top hashtags) of held-out ordinary posts.
-
-    The issue's target is 0 alone and 0 in a carrier; recipe default-v4 measures 1 alone
-    (the bare ``جزيره``, "island", 0.32; README, "The shipped model") and 0 in carriers.
-    The test holds the measured level, so a model that flags more fails.
-    """
+    """Issue 12: of the 3,000 commonest tokens (and top hashtags) of held-out ordinary posts,
+    none flags a post alone or inside a neutral carrier sentence (default-v4 flagged one
+    alone, the bare ``جزيره``, "island"; default-v5's norm floor fixed it)."""
     from arabic_extremism_clf.audit import common_tokens, shortcut_audit
     from arabic_extremism_clf.recipe_audit import AUDIT_TOKENS
 
@@ -153,7 +140,7 @@ def test_no_common_ordinary_token_flags_a_post_alone_or_in_a_neutral_carrier(mod
     tokens = common_tokens(training_set.heldout["ordinary_heldout"].texts, AUDIT_TOKENS)
     report = shortcut_audit(model, tokens)
     assert report["n_tokens"] >= 3000
-    assert report["alone"]["flagged"] <= 1, report["alone"]["examples"]
+    assert report["alone"]["flagged"] == 0, report["alone"]["examples"]
     assert report["in_carrier"]["flagged"] == 0, report["in_carrier"]["examples"]
 
 
@@ -193,17 +180,18 @@ def retrained(shared_data_dir, default_set):
 def test_default_recipe_meets_cross_validated_target(retrained):
     """Grouped 5-fold figures at a threshold that flags <= 2% of religious posts.
 
-    Recipes default-v3 and v4 trade recall for evidence (issue 12): the operating point
-    (0.25, recipe.MIN_THRESHOLD) gives macro-F1 0.946 and recall 0.895 (v4), against 0.953
-    and 0.917 for default-v2, so the former 0.95 target and the issue's "at most 2 points
-    of recall" are not met (2.2 points); the measured figures, kept as floors.
+    Recipes default-v3 to v5 trade recall for evidence (issue 12): issue 12 allows at most
+    2 points of recall below default-v2's 0.917. default-v5 measures 0.899 at its
+    threshold, 0.30 (the best macro-F1 among thresholds that respect the religious cap;
+    at 0.25 it flags 7 of the 338 religious negatives, one over 2%), macro-F1 0.945
+    against default-v2's 0.953 (the former 0.95 target is not met; kept as a floor).
     """
     cv = retrained.metrics["cross_validation"]
     assert cv["n"] == 2000
     assert cv["macro_f1"] >= 0.94, f"grouped 5-fold macro-F1 {cv['macro_f1']:.4f} < 0.94"
     recall = cv["per_label"][PROMOTIONAL]["recall"]
-    assert recall >= 0.89, f"grouped 5-fold recall {recall:.4f} < 0.89"
-    assert retrained.model.threshold == 0.25
+    assert recall >= 0.917 - 0.02, f"grouped 5-fold recall {recall:.4f} < 0.897"
+    assert retrained.model.threshold == 0.30
     selection = retrained.metrics["threshold_selection"]
     chosen = [row for row in selection["sweep"] if row["threshold"] == selection["threshold"]]
     assert len(chosen) == 1 and chosen[0]["guard_flag_rate"] <= 0.02, chosen

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from ._ngrams import char_ngrams
-from ._rows import Rows, hstack_rows, l2_normalize_rows
+from ._rows import Rows, hstack_rows, l2_normalize_rows, norm_floor_value
 from ._vocabulary import SplitVocabulary
 from .preprocess import _check_str, _options_from, _prepare
 
@@ -124,6 +124,9 @@ class _FastTransform:
         self.unigrams = lo <= 1
         self.bigrams = lo <= 2 <= hi
         self.char_range = tuple(vec.char_ngram_range) if vec.char_vocabulary_ else None
+        norm_floor = getattr(vec, "norm_floor", None) or (0, 0)  # absent from older pickles
+        self.word_floor = norm_floor_value(norm_floor[0], vec.word_idf_)
+        self.char_floor = norm_floor_value(norm_floor[1], vec.char_idf_)
         # Every token of a bigram has an id, and a bigram is the key first * n + second.
         vocabulary = vec.word_vocabulary_
         if isinstance(vocabulary, SplitVocabulary):
@@ -174,7 +177,7 @@ class _FastTransform:
             id(vec.word_vocabulary_), id(vec.char_vocabulary_), id(vec.word_idf_),
             id(vec.char_idf_), tuple(vec.word_ngram_range),
             None if vec.char_ngram_range is None else tuple(vec.char_ngram_range),
-            options, vec.sublinear_tf,
+            options, vec.sublinear_tf, getattr(vec, "norm_floor", None),
         )  # fmt: skip
 
     @classmethod
@@ -403,6 +406,7 @@ class _FastTransform:
                 np.concatenate(rows) if rows else row[:0],
                 np.concatenate(cols) if cols else row[:0],
                 n_docs, len(vec.word_vocabulary_), vec.word_idf_, vec.sublinear_tf,
+                self.word_floor,
             )
         ]  # fmt: skip
         if vec.char_vocabulary_:
@@ -412,6 +416,7 @@ class _FastTransform:
                 _weighted_counts(
                     np.repeat(row, counts), char_indices[gather],
                     n_docs, len(vec.char_vocabulary_), vec.char_idf_, vec.sublinear_tf,
+                    self.char_floor,
                 )
             )  # fmt: skip
         return hstack_rows(blocks)
@@ -429,9 +434,16 @@ def _spans(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def _weighted_counts(
-    rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int, idf: np.ndarray, sublinear: bool
+    rows: np.ndarray,
+    cols: np.ndarray,
+    n_rows: int,
+    n_cols: int,
+    idf: np.ndarray,
+    sublinear: bool,
+    floor: float = 0.0,
 ) -> Rows:
-    """``PostVectorizer._weight`` of the count matrix of ``(row, col)`` occurrences.
+    """``PostVectorizer._weight`` of the count matrix of ``(row, col)`` occurrences
+    (``floor``: the block's norm floor, as ``_weight`` takes it from the vectorizer).
 
     Same values, same in-row order: ``_weight`` multiplies the canonical count matrix
     by ``sp.diags(idf)``, whose product lists each row's columns in descending order
@@ -474,5 +486,5 @@ def _weighted_counts(
         if not nonzero.all():  # the product drops zeros: so must this
             kept = np.cumsum(np.concatenate(([0], nonzero)))
             data, columns, indptr = data[nonzero], columns[nonzero], kept[indptr]
-    l2_normalize_rows(data, indptr)
+    l2_normalize_rows(data, indptr, floor)
     return Rows(data, columns, indptr, (n_rows, n_cols))

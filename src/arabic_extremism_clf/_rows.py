@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["Rows", "row_sums", "l2_normalize_rows", "hstack_rows"]
+__all__ = ["Rows", "row_sums", "l2_normalize_rows", "norm_floor_value", "hstack_rows"]
 
 
 class Rows(NamedTuple):
@@ -104,12 +104,35 @@ def row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return sums
 
 
-def l2_normalize_rows(data: np.ndarray, indptr: np.ndarray) -> None:
+def l2_normalize_rows(data: np.ndarray, indptr: np.ndarray, floor: float = 0.0) -> None:
     """Divide each row of ``data`` by its L2 norm, in place, as scikit-learn's
-    ``normalize(csr, norm="l2")`` does (rows of norm 0 are left as they are)."""
+    ``normalize(csr, norm="l2")`` does (rows of norm 0 are left as they are).
+
+    With ``floor > 0``, a row is divided by ``max(norm, floor)``: a row with less
+    weight than ``floor`` keeps a norm below 1 instead of being scaled up to unit length
+    (see :func:`norm_floor_value`).
+    """
     norms = np.sqrt(row_sums(data * data, indptr))
+    if floor > 0.0:
+        np.maximum(norms, floor, out=norms)
     norms[norms == 0.0] = 1.0  # x / 1.0 == x: the rows sklearn skips stay unchanged
     data /= np.repeat(norms, np.diff(indptr))
+
+
+def norm_floor_value(n_terms: float, idf: np.ndarray) -> float:
+    """The norm floor of a block of TF-IDF features: the L2 norm of ``n_terms`` distinct
+    terms, each seen once and of the block's median IDF.
+
+    Examples
+    --------
+    >>> norm_floor_value(4, np.array([1.0, 2.0, 3.0]))
+    4.0
+    >>> norm_floor_value(0, np.array([1.0, 2.0]))
+    0.0
+    """
+    if n_terms <= 0 or idf.size == 0:
+        return 0.0
+    return float(np.sqrt(n_terms) * np.median(idf))
 
 
 def hstack_rows(blocks: list[Rows]) -> Rows:

@@ -1,7 +1,8 @@
 """TF-IDF features of posts: word n-grams and character n-grams within words.
 
 :class:`PostVectorizer` turns raw posts into one sparse TF-IDF matrix made of two
-blocks, each L2-normalized on its own:
+blocks, each L2-normalized on its own (with ``norm_floor``, a post with little text is
+not scaled up to unit length: see :class:`PostVectorizer`):
 
 * word n-grams over the tokens of :func:`arabic_extremism_clf.preprocess.preprocess`;
 * character n-grams inside each token, padded with a space on both sides (the
@@ -26,13 +27,13 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.validation import check_is_fitted
 
 # _weighted_counts: imported for tests/test_bulk.py, which checks it against _weight here.
 from ._fast_transform import _FastTransform, _weighted_counts  # noqa: F401
 from ._ngrams import char_ngrams, word_ngrams
-from ._rows import Rows
+from ._rows import Rows, l2_normalize_rows, norm_floor_value
+from .params import check_norm_floor
 from .preprocess import preprocess
 from .scoring_model import feature_names
 
@@ -80,6 +81,13 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         Use ``1 + log(tf)``.
     normalize_options : dict or None, default=None
         Switches passed to :func:`~arabic_extremism_clf.preprocess.normalize`.
+    norm_floor : (float, float) or None, default=None
+        ``(word, char)``. Each block of a post's row is divided by its L2 norm, or by the
+        norm of that many distinct terms of the block's median IDF if that is larger
+        (:func:`~arabic_extremism_clf._rows.norm_floor_value`). A post with less text
+        than that keeps a row shorter than 1 instead of being scaled up to unit length,
+        so one or two words do not carry the weight of a whole post. ``None``: plain L2
+        normalization.
 
     Attributes
     ----------
@@ -105,6 +113,7 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         max_char_features: int | None = None,
         sublinear_tf: bool = True,
         normalize_options: dict | None = None,
+        norm_floor: tuple[float, float] | None = None,
     ) -> None:
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -113,6 +122,7 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         self.max_char_features = max_char_features
         self.sublinear_tf = sublinear_tf
         self.normalize_options = normalize_options
+        self.norm_floor = norm_floor
 
     # -- fitting ----------------------------------------------------------------------
 
@@ -140,7 +150,13 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         self._fit_tokens(self._tokens(raw_documents))
         return self
 
+    def _floor(self, block: int, idf: np.ndarray) -> float:
+        """The norm floor of block 0 (words) or 1 (characters); 0.0 without one."""
+        norm_floor = getattr(self, "norm_floor", None)  # absent from older pickles
+        return 0.0 if norm_floor is None else norm_floor_value(norm_floor[block], idf)
+
     def _fit_tokens(self, docs: list[list[str]]) -> sp.csr_matrix:
+        check_norm_floor(self.norm_floor)
         self.__dict__.pop("_char_memo", None)
         self.__dict__.pop("_fast", None)
         blocks = []
@@ -154,7 +170,7 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         self.word_vocabulary_ = dict(word_counter.vocabulary_)
         word_tfidf = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(word_counts)
         self.word_idf_ = word_tfidf.idf_.astype(np.float64)
-        blocks.append(self._weight(word_counts, self.word_idf_))
+        blocks.append(self._weight(word_counts, self.word_idf_, 0))
         if self.char_ngram_range is not None:
             char_counter = CountVectorizer(
                 analyzer=partial(_doc_char_ngrams, ngram_range=tuple(self.char_ngram_range)),
@@ -167,7 +183,7 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
             self.char_idf_ = (
                 TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(char_counts).idf_
             ).astype(np.float64)
-            blocks.append(self._weight(char_counts, self.char_idf_))
+            blocks.append(self._weight(char_counts, self.char_idf_, 1))
         else:
             self.char_vocabulary_ = {}
             self.char_idf_ = np.zeros(0)
@@ -190,15 +206,14 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
 
     # -- transforming -----------------------------------------------------------------
 
-    def _weight(self, counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    def _weight(self, counts: sp.csr_matrix, idf: np.ndarray, block: int) -> sp.csr_matrix:
         counts = sp.csr_matrix(counts, dtype=np.float64)
         if self.sublinear_tf:
             np.log(counts.data, counts.data)
             counts.data += 1.0
         counts = counts @ sp.diags(idf) if idf.size else counts
-        if counts.shape[0] == 0:  # sklearn's normalize refuses an empty matrix
-            return counts
-        return l2_normalize(counts, copy=False)
+        l2_normalize_rows(counts.data, counts.indptr, self._floor(block, idf))
+        return counts
 
     def _word_counts(self, docs: list[list[str]]) -> sp.csr_matrix:
         vocab = self.word_vocabulary_
@@ -257,9 +272,9 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         scipy.sparse.csr_matrix of shape (n_posts, n_features_out_)
         """
         check_is_fitted(self, "word_vocabulary_")
-        blocks = [self._weight(self._word_counts(docs), self.word_idf_)]
+        blocks = [self._weight(self._word_counts(docs), self.word_idf_, 0)]
         if self.char_vocabulary_:
-            blocks.append(self._weight(self._char_counts(docs), self.char_idf_))
+            blocks.append(self._weight(self._char_counts(docs), self.char_idf_, 1))
         return sp.hstack(blocks, format="csr")
 
     def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:

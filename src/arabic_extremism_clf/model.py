@@ -49,6 +49,11 @@ class ExtremismClassifier(ScoringMethods, ClassifierMixin, BaseEstimator):
     sublinear_tf : bool, default=True
     normalize_options : dict or None, default=None
         Switches of :func:`~arabic_extremism_clf.preprocess.normalize`.
+    norm_floor : (float, float) or None, default=None
+        ``(word, char)``: a post's TF-IDF blocks are not scaled up to unit length when
+        they hold less than that many terms' worth of weight
+        (:class:`~arabic_extremism_clf.features.PostVectorizer`), so a one- or two-word
+        post cannot get a whole post's score from one feature. ``None``: plain L2.
     C : float, default=10.0
         Inverse regularization strength of the linear model.
     loss : {"log_loss", "squared_hinge"}, default="log_loss"
@@ -103,6 +108,7 @@ class ExtremismClassifier(ScoringMethods, ClassifierMixin, BaseEstimator):
         max_char_features: int | None = None,
         sublinear_tf: bool = True,
         normalize_options: dict | None = None,
+        norm_floor: tuple[float, float] | None = None,
         C: float = 10.0,
         loss: str = "log_loss",
         class_weight: str | dict | None = "balanced",
@@ -120,6 +126,7 @@ class ExtremismClassifier(ScoringMethods, ClassifierMixin, BaseEstimator):
         self.max_char_features = max_char_features
         self.sublinear_tf = sublinear_tf
         self.normalize_options = normalize_options
+        self.norm_floor = norm_floor
         self.C = C
         self.loss = loss
         self.class_weight = class_weight
@@ -200,6 +207,7 @@ class ExtremismClassifier(ScoringMethods, ClassifierMixin, BaseEstimator):
             max_char_features=self.max_char_features,
             sublinear_tf=self.sublinear_tf,
             normalize_options=self.normalize_options,
+            norm_floor=self.norm_floor,
         )
         features = self.vectorizer_.fit_transform(texts)
         if sample_weight is not None:

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 
 from .labels import check_threshold
 
-__all__ = ["ESTIMATOR_PARAMS", "VECTORIZER_PARAMS", "check_estimator_params"]
+__all__ = ["ESTIMATOR_PARAMS", "VECTORIZER_PARAMS", "check_estimator_params", "check_norm_floor"]
 
 #: The parameters of :class:`~arabic_extremism_clf.features.PostVectorizer`.
 VECTORIZER_PARAMS = frozenset({
     "word_ngram_range", "char_ngram_range", "min_df", "max_word_features",
-    "max_char_features", "sublinear_tf", "normalize_options",
+    "max_char_features", "sublinear_tf", "normalize_options", "norm_floor",
 })  # fmt: skip
 
 #: The parameters of :class:`~arabic_extremism_clf.model.ExtremismClassifier`.
@@ -52,6 +52,7 @@ def check_estimator_params(params: Mapping[str, object]) -> None:
     if calibration not in ("sigmoid", None):
         raise ValueError(f"calibration must be 'sigmoid' or None, got {calibration!r}")
     check_threshold(params.get("threshold", 0.5))
+    check_norm_floor(params.get("norm_floor"))
     calibration_cv = params.get("calibration_cv", 5)
     if not isinstance(calibration_cv, numbers.Integral) or calibration_cv < 2:
         raise ValueError(f"calibration_cv must be an int >= 2, got {calibration_cv!r}")
@@ -65,4 +66,30 @@ def check_estimator_params(params: Mapping[str, object]) -> None:
         raise ValueError(
             "loss='squared_hinge' (a linear SVM) has no probabilities of its own: "
             "use calibration='sigmoid'"
+        )
+
+
+def check_norm_floor(norm_floor: object) -> None:
+    """Raise ``ValueError`` unless ``norm_floor`` is None or two numbers >= 0.
+
+    Examples
+    --------
+    >>> check_norm_floor((8, 100))
+    >>> check_norm_floor(8)
+    Traceback (most recent call last):
+    ...
+    ValueError: norm_floor must be None or (word, char): two numbers >= 0, got 8
+    """
+    if norm_floor is None:
+        return
+    if not (
+        isinstance(norm_floor, (tuple, list))
+        and len(norm_floor) == 2
+        and all(
+            isinstance(n, numbers.Real) and not isinstance(n, bool) and 0 <= n < float("inf")
+            for n in norm_floor
+        )
+    ):
+        raise ValueError(
+            f"norm_floor must be None or (word, char): two numbers >= 0, got {norm_floor!r}"
         )

@@ -393,7 +393,7 @@ class ScoringFeatures:
 
     Attributes
     ----------
-    word_ngram_range, char_ngram_range, sublinear_tf, normalize_options
+    word_ngram_range, char_ngram_range, sublinear_tf, normalize_options, norm_floor
         As in ``PostVectorizer``.
     word_vocabulary_ : mapping of str to int
         A ``dict`` (model format 1), or a
@@ -416,11 +416,13 @@ class ScoringFeatures:
         char_vocabulary: dict[str, int],
         word_idf: np.ndarray,
         char_idf: np.ndarray,
+        norm_floor: tuple[float, float] | None = None,
     ) -> None:
         self.word_ngram_range = tuple(word_ngram_range)
         self.char_ngram_range = None if char_ngram_range is None else tuple(char_ngram_range)
         self.sublinear_tf = sublinear_tf
         self.normalize_options = normalize_options
+        self.norm_floor = None if norm_floor is None else tuple(norm_floor)
         self.word_vocabulary_ = word_vocabulary
         self.char_vocabulary_ = char_vocabulary
         self.word_idf_ = word_idf

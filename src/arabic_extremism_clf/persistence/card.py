@@ -320,6 +320,12 @@ def _model_line(params: Mapping[str, Any]) -> str:
     grams = f"word {word[0]}-{word[1]}-grams" + (
         f" and within-word character {char[0]}-{char[1]}-grams" if char else ""
     )
+    floor = params.get("norm_floor")
+    if floor is not None:
+        grams += (
+            f" (L2-normalized per block with a norm floor of {tuple(floor)}: a post of a "
+            "few words keeps a shorter row, so one word cannot carry a whole post's weight)"
+        )
     return f"TF-IDF over {grams}, then {linear} with C={params.get('C', 10.0)}"
 
 

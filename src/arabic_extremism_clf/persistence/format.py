@@ -62,7 +62,12 @@ from .._version import __version__
 from .._vocabulary import PAD, SplitVocabulary
 from ..corpus import CORPUS_SOURCES
 from ..errors import ModelFileError
-from ..params import ESTIMATOR_PARAMS, VECTORIZER_PARAMS, check_estimator_params
+from ..params import (
+    ESTIMATOR_PARAMS,
+    VECTORIZER_PARAMS,
+    check_estimator_params,
+    check_norm_floor,
+)
 from .paths import default_model_path
 
 if TYPE_CHECKING:
@@ -350,6 +355,7 @@ def load_scoring_model(
         char_ngram_range=vec_params.get("char_ngram_range", (2, 5)),
         sublinear_tf=vec_params.get("sublinear_tf", True),
         normalize_options=vec_params.get("normalize_options"),
+        norm_floor=vec_params.get("norm_floor"),
         word_vocabulary=parts["word_vocabulary"],
         char_vocabulary=parts["char_vocabulary"],
         word_idf=parts["arrays"]["word_idf"],
@@ -522,6 +528,10 @@ def _build_params(
                 f"{manifest_path}: {what} parameter {key} must be two ints 1 <= lo <= hi, "
                 f"found {value!r}"
             )
+    try:
+        check_norm_floor(params.get("norm_floor"))
+    except ValueError as exc:
+        raise ModelFileError(f"{manifest_path}: {what} parameter {exc}") from None
     return params
 
 
