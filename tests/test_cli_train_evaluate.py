@@ -233,6 +233,16 @@ def test_train_loss_squared_hinge_ends_up_in_the_saved_params(tmp_path, two_topi
     assert load_model(out_dir).loss == "squared_hinge"
 
 
+def test_train_norm_floor_ends_up_in_the_saved_params(tmp_path, two_topics, capsys):
+    out_dir = tmp_path / "m"
+    code, _, err = _run(
+        capsys, "train", two_topics, "-o", out_dir, "--cv", "0", "--norm-floor", "2", "30"
+    )
+    assert code == 0, err
+    assert _manifest(out_dir)["vectorizer"]["params"]["norm_floor"] == [2.0, 30.0]
+    assert load_model(out_dir).vectorizer_.norm_floor == (2.0, 30.0)
+
+
 def test_train_combines_files_of_several_formats(tmp_path, capsys):
     # Cooking is only in the TSV file, sport only in the CSV file.
     first = _write_table(
@@ -471,6 +481,9 @@ def test_train_overwrite_never_replaces_a_directory_that_is_not_a_model(
             "argument --threshold: the value must be a number in [0, 1], got 1.5",
         ),
         (["--C", "0"], "argument --C: expected a positive number, got 0.0"),
+        (["--norm-floor", "2", "inf"], "argument --norm-floor: expected a number >= 0, got inf"),
+        (["--norm-floor", "-1", "3"], "argument --norm-floor: expected a number >= 0, got -1.0"),
+        (["--norm-floor", "2"], "argument --norm-floor: expected 2 arguments"),
     ],
 )
 def test_train_refuses_bad_estimator_options(tmp_path, two_topics, capsys, option, message):

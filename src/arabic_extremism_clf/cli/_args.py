@@ -54,6 +54,14 @@ def positive_float(text: str) -> float:
     return value
 
 
+def non_negative_float(text: str) -> float:
+    """``type=`` of a flag that takes a finite number >= 0."""
+    value = _number(text, float, "a number >= 0")
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
 def probability(text: str) -> float:
     """``type=`` of a flag that takes a threshold in [0, 1]."""
     value = _number(text, float, "a number in [0, 1]")

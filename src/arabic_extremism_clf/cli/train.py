@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..corpus import PROMOTIONAL, Corpus, read_corpus
 from ..persistence import check_model_target
-from ._args import positive_float, probability
+from ._args import non_negative_float, positive_float, probability
 
 if TYPE_CHECKING:
     from ..model import ExtremismClassifier
@@ -72,6 +72,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="linear model: logistic regression (log_loss, the estimator's default) or a "
         "linear SVM (squared_hinge, the default recipe's); both are Platt-calibrated",
     )
+    parser.add_argument(
+        "--norm-floor",
+        nargs=2,
+        type=non_negative_float,
+        metavar=("WORDS", "CHARS"),
+        help="do not scale a post's word (character) n-gram block up to unit length below "
+        "the weight of this many terms of median IDF, so one or two words cannot carry a "
+        "whole post's weight (default: none; with --recipe default: the recipe's 8 100; "
+        "0 0 turns it off)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(run=run)
 
@@ -89,6 +99,8 @@ def _estimator(args: argparse.Namespace, labels: set[str]) -> ExtremismClassifie
         params["loss"] = args.loss
     if args.threshold is not None:
         params["threshold"] = args.threshold
+    if args.norm_floor is not None:
+        params["norm_floor"] = tuple(args.norm_floor)
     if args.recipe == "default":
         from ..training import default_estimator
 
