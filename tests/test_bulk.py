@@ -365,7 +365,7 @@ def test_fast_weighting_is_bit_identical_to_weight(sublinear, idf_kind, norm_flo
     indptr = np.concatenate(([0], np.cumsum(lengths)))
     vec = PostVectorizer(sublinear_tf=sublinear, norm_floor=norm_floor)
     reference = vec._weight(features._counts_matrix(indptr, cols, n_rows, n_cols), idf, 1)
-    floor = vec._floor(1, idf)
+    floor = features.block_norm_floor(vec, 1, idf)
     assert (floor > 0) == (norm_floor is not None)
     fast = features._weighted_counts(rows, cols, n_rows, n_cols, idf, sublinear, floor).to_csr()
     reference, fast = sp.hstack([reference], format="csr"), sp.hstack([fast], format="csr")

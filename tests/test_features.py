@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer
 
+from arabic_extremism_clf._fast_transform import block_norm_floor
 from arabic_extremism_clf.features import PostVectorizer, char_ngrams, word_ngrams
 from arabic_extremism_clf.preprocess import preprocess
 
@@ -175,7 +176,7 @@ def test_norm_floor_shrinks_short_posts_only():
         np.log(weights.data, weights.data)
         weights.data += 1.0
         norms = np.linalg.norm((weights @ sp.diags(idf)).toarray(), axis=1)
-        floor = floored._floor(block, idf)
+        floor = block_norm_floor(floored, block, idf)
         cols = slice(0, n_word) if block == 0 else slice(n_word, None)
         got = np.linalg.norm(floored.transform(posts).toarray()[:, cols], axis=1)
         expected = np.where(norms > 0, norms / np.maximum(norms, floor), 0.0)

@@ -13,7 +13,7 @@ import array
 import itertools
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -124,9 +124,8 @@ class _FastTransform:
         self.unigrams = lo <= 1
         self.bigrams = lo <= 2 <= hi
         self.char_range = tuple(vec.char_ngram_range) if vec.char_vocabulary_ else None
-        norm_floor = getattr(vec, "norm_floor", None) or (0, 0)  # absent from older pickles
-        self.word_floor = norm_floor_value(norm_floor[0], vec.word_idf_)
-        self.char_floor = norm_floor_value(norm_floor[1], vec.char_idf_)
+        self.word_floor = block_norm_floor(vec, 0, vec.word_idf_)
+        self.char_floor = block_norm_floor(vec, 1, vec.char_idf_)
         # Every token of a bigram has an id, and a bigram is the key first * n + second.
         vocabulary = vec.word_vocabulary_
         if isinstance(vocabulary, SplitVocabulary):
@@ -420,6 +419,13 @@ class _FastTransform:
                 )
             )  # fmt: skip
         return hstack_rows(blocks)
+
+
+def block_norm_floor(vec: Any, block: int, idf: np.ndarray) -> float:
+    """The norm floor of a vectorizer's block 0 (words) or 1 (characters), from its
+    ``norm_floor`` parameter and the block's IDF; 0.0 without one (plain L2)."""
+    norm_floor = getattr(vec, "norm_floor", None)  # absent from older pickles
+    return 0.0 if norm_floor is None else norm_floor_value(norm_floor[block], idf)
 
 
 def _spans(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -30,9 +30,9 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.utils.validation import check_is_fitted
 
 # _weighted_counts: imported for tests/test_bulk.py, which checks it against _weight here.
-from ._fast_transform import _FastTransform, _weighted_counts  # noqa: F401
+from ._fast_transform import _FastTransform, _weighted_counts, block_norm_floor  # noqa: F401
 from ._ngrams import char_ngrams, word_ngrams
-from ._rows import Rows, l2_normalize_rows, norm_floor_value
+from ._rows import Rows, l2_normalize_rows
 from .params import check_norm_floor
 from .preprocess import preprocess
 from .scoring_model import feature_names
@@ -150,11 +150,6 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         self._fit_tokens(self._tokens(raw_documents))
         return self
 
-    def _floor(self, block: int, idf: np.ndarray) -> float:
-        """The norm floor of block 0 (words) or 1 (characters); 0.0 without one."""
-        norm_floor = getattr(self, "norm_floor", None)  # absent from older pickles
-        return 0.0 if norm_floor is None else norm_floor_value(norm_floor[block], idf)
-
     def _fit_tokens(self, docs: list[list[str]]) -> sp.csr_matrix:
         check_norm_floor(self.norm_floor)
         self.__dict__.pop("_char_memo", None)
@@ -212,7 +207,7 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
             np.log(counts.data, counts.data)
             counts.data += 1.0
         counts = counts @ sp.diags(idf) if idf.size else counts
-        l2_normalize_rows(counts.data, counts.indptr, self._floor(block, idf))
+        l2_normalize_rows(counts.data, counts.indptr, block_norm_floor(self, block, idf))
         return counts
 
     def _word_counts(self, docs: list[list[str]]) -> sp.csr_matrix:
