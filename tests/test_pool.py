@@ -113,10 +113,10 @@ def test_absorbed_chunks_are_not_computed_again(model, monkeypatch):
     second = _fresh_transform(model)
     second.absorb(relay)
 
-    def no_tokenizing(chunk):
-        raise AssertionError(f"{chunk!r} was computed again")
+    def no_computing(chunks):
+        raise AssertionError(f"{len(chunks)} chunks were computed again")
 
-    monkeypatch.setattr(second, "_chunk", no_tokenizing)
+    monkeypatch.setattr(second, "_compute", no_computing)
     assert _same_rows(second.transform(docs), expected)
     assert second.export() is None  # it computed nothing
 

@@ -504,6 +504,42 @@ def test_fuzz_preprocess_is_tokenize_normalize(text: str, opts: dict[str, bool])
     assert preprocess(text, **opts) == tokenize(normalize(text, **opts))
 
 
+def _one_by_one(options: pp._Options, chunks: list[str]) -> list[list[str]]:
+    """What the fast path's chunks at once must give: CAMeL's tokenizer on each chunk
+    normalized on its own."""
+    return [simple_word_tokenize(options.normalize_chunk(chunk)) for chunk in chunks]
+
+
+@FUZZ
+@given(st.lists(some_text, max_size=8), options)
+def test_fuzz_chunks_at_once_are_the_chunks_one_by_one(
+    texts: list[str], opts: dict[str, bool]
+) -> None:
+    options_set = pp._options_from(opts)
+    chunks = [chunk for text in texts for chunk in pp._prepare(text)]
+    assert options_set.tokenize_chunks(chunks) == _one_by_one(options_set, chunks)
+
+
+def test_chunks_at_once_fall_back_to_one_by_one_if_the_lines_do_not_match(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    options_set = pp._options_from({})
+    chunks = ["#كرة_القدم", "الفريق،", "فاز", "😀😀", "١٢٣"]
+    expected = _one_by_one(options_set, chunks)
+    lines = pp._Options._normalize_lines
+    joined = []
+
+    def one_line_more(self: pp._Options, text: str) -> str:
+        if "\n" in text:  # the chunks at once: a line break that was not there
+            joined.append(text)
+            return lines(self, text).replace("فاز", "فا\nز")
+        return lines(self, text)
+
+    monkeypatch.setattr(pp._Options, "_normalize_lines", one_line_more)
+    assert options_set.tokenize_chunks(chunks) == expected
+    assert len(joined) == 1
+
+
 def _check_output(text: str, opts: dict[str, bool]) -> None:
     out = normalize(text, **opts)
     assert isinstance(out, str)
@@ -644,6 +680,19 @@ def test_real_posts_fused_and_idempotent(shared_data_dir: Path) -> None:
         if "&" not in once and normalize(once) != once:
             not_idempotent.append(i)
     assert not_idempotent == []  # row indices only: no corpus text in the report
+
+
+@pytest.mark.shared_data
+def test_real_chunks_at_once_are_the_chunks_one_by_one(shared_data_dir: Path) -> None:
+    options_set = pp._options_from({})
+    chunks = list(dict.fromkeys(c for x in _real_posts(shared_data_dir) for c in pp._prepare(x)))
+    assert len(chunks) > 10_000
+    at_once = options_set.tokenize_chunks(chunks)
+    differ = [
+        i for i, (a, b) in enumerate(zip(at_once, _one_by_one(options_set, chunks))) if a != b
+    ]
+    assert len(at_once) == len(chunks)
+    assert differ == []  # chunk indices only: no corpus text in the report
 
 
 # --------------------------------------------------------------------------------------

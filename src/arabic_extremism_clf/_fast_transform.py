@@ -52,14 +52,6 @@ class _Growing:
         return self.array[: self.size]
 
 
-class TokenRow(NamedTuple):
-    """What the slot tables hold for one token (:meth:`_FastTransform.token_row`)."""
-
-    unigram: int
-    bigram_token: int
-    char_indices: list[int]
-
-
 class SlotTables(NamedTuple):
     """Per token slot: its unigram column (-1: none), its id among the tokens of the
     vocabulary's bigrams (-1: none), where its character n-gram columns start in
@@ -202,92 +194,128 @@ class _FastTransform:
         self.slot_char_count = _Growing(np.int64)
         self.char_indices = _Growing(np.int32)
         self._n_char_indices = 0
-        self._new_slots()
-
-    def _new_slots(self) -> None:
-        """Start collecting the arrays of new slots (appended to the arrays at once)."""
-        self._pending: tuple[list[int], list[int], list[int], list[int], array.array] = (
-            [], [], [], [], array.array("i"),
-        )  # fmt: skip
-
-    def token_row(self, token: str) -> TokenRow:
-        """What the slot tables hold for a token: its unigram column (-1: none), its id
-        among the tokens of the bigrams (-1: none) and its character n-gram columns."""
-        found: list[int] = []
-        if self.char_range is not None:
-            get = self.vec.char_vocabulary_.get
-            found = [i for i in map(get, char_ngrams(token, self.char_range)) if i is not None]
-        return TokenRow(self.unigram_index.get(token, -1), self.bigram_token.get(token, -1), found)
-
-    def _new_slot(self, token: str, row: TokenRow | None = None) -> int:
-        slot = len(self.token_slot)
-        self.token_slot[token] = slot
-        self.slot_token.append(token)
-        unigram, bigram_token, char_start, char_count, char_indices = self._pending
-        if row is None:
-            row = self.token_row(token)
-        unigram.append(row.unigram)
-        bigram_token.append(row.bigram_token)
-        char_start.append(self._n_char_indices)
-        char_count.append(len(row.char_indices))
-        char_indices.extend(row.char_indices)
-        self._n_char_indices += len(row.char_indices)
-        return slot
-
-    def _append_new_slots(self) -> None:
-        unigram, bigram_token, char_start, char_count, char_indices = self._pending
-        if unigram:
-            self.slot_unigram.extend(unigram)
-            self.slot_bigram_token.extend(bigram_token)
-            self.slot_char_start.extend(char_start)
-            self.slot_char_count.extend(char_count)
-            self.char_indices.extend(np.frombuffer(char_indices, dtype=np.intc))
-            self._new_slots()
-
-    def _chunk(self, chunk: str) -> array.array:
-        token_slot = self.token_slot
-        slots = array.array("q")
-        for token in self.options.tokenize_chunk(chunk):
-            slot = token_slot.get(token)
-            slots.append(self._new_slot(token) if slot is None else slot)
-        self.chunk_slots[chunk] = slots
-        if self.fresh is not None:
-            self.fresh.append(chunk)
-        return slots
 
     def _slots(self, docs: list[str]) -> tuple[bytes, list[int], SlotTables]:
         """The string stage: the token slots of every post (int64 bytes, post after
         post), where each post's slots end, and the slot tables they index.
 
-        Normalizing, tokenizing and the n-grams of a token happen here, once per distinct
-        chunk and token (the memos); :meth:`_rows` then needs only numbers.
+        A post costs one memo lookup per chunk. The chunks of the batch that no memo
+        holds are computed all at once (:meth:`_compute`), then looked up like the
+        others: :meth:`_rows` needs only numbers.
         """
         with self.lock:
             if max(len(self.chunk_slots), len(self.token_slot)) >= _FAST_MEMO_LIMIT:
                 self._reset()
             memo_get = self.chunk_slots.get
-            new_chunk = self._chunk
-            pieces: list[array.array] = []
-            add_pieces = pieces.extend
-            ends = []
-            total = 0
+            posts: list[list[Any]] = []  # per post: its chunks' slots, or its chunks
+            missing: dict[str, None] = {}  # chunks to compute, in order of first sight
             for doc in docs:
                 if not isinstance(doc, str):
                     _check_str(doc)
                 chunks = _prepare(doc)
-                # The memo lookups of a post in one C-level map; misses are rare.
+                # The memo lookups of a post in one C-level map.
                 found = list(map(memo_get, chunks))
                 if None in found:
-                    found = [
-                        new_chunk(chunk) if slots is None else slots
-                        for chunk, slots in zip(chunks, found)
-                    ]
+                    missing.update(dict.fromkeys(
+                        [chunk for chunk, slots in zip(chunks, found) if slots is None]
+                    ))  # fmt: skip
+                    found = chunks
+                posts.append(found)
+            if missing:
+                self._compute(list(missing))
+            pieces: list[array.array] = []
+            add_pieces = pieces.extend
+            ends = []
+            total = 0
+            for found in posts:
+                if found and isinstance(found[0], str):  # a post that had new chunks
+                    found = list(map(memo_get, found))
                 add_pieces(found)
                 total += sum(map(len, found))
                 ends.append(total)
-            flat = b"".join(pieces)
-            self._append_new_slots()
-            return flat, ends, self._tables()
+            return b"".join(pieces), ends, self._tables()
+
+    def _compute(self, chunks: list[str]) -> None:
+        """Memoize chunks that no memo holds: normalize and tokenize them (all at once,
+        ``_Options.tokenize_chunks``), give the tokens new here their slots, and look up
+        those tokens' unigram, bigram-token and character n-gram columns in bulk."""
+        token_lists = self.options.tokenize_chunks(chunks)
+        counts = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
+        tokens = list(itertools.chain.from_iterable(token_lists))
+        slots, new = self._slot_tokens(tokens)
+        if new:
+            fresh = [tokens[i] for i in new]
+            unigram = np.fromiter(
+                map(self.unigram_index.get, fresh, itertools.repeat(-1)), np.int64, len(fresh)
+            )
+            bigram_token = np.fromiter(
+                map(self.bigram_token.get, fresh, itertools.repeat(-1)), np.int64, len(fresh)
+            )
+            char_count, char_indices = self._char_columns(fresh)
+            self._append_rows(unigram, bigram_token, char_count, char_indices)
+        self._memoize(chunks, counts, slots)
+        if self.fresh is not None:
+            self.fresh.extend(chunks)
+
+    def _char_columns(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Per token, how many of its character n-grams are in the vocabulary; and their
+        columns, token after token (in :func:`char_ngrams` order)."""
+        if self.char_range is None:
+            return np.zeros(len(tokens), np.int64), np.zeros(0, np.int32)
+        grams = [char_ngrams(token, self.char_range) for token in tokens]
+        sizes = np.fromiter(map(len, grams), np.int64, len(grams))
+        columns = np.fromiter(
+            map(self.vec.char_vocabulary_.get, itertools.chain.from_iterable(grams),
+                itertools.repeat(-1)),
+            np.int64, int(sizes.sum()),
+        )  # fmt: skip
+        found = columns >= 0
+        owner = np.repeat(np.arange(len(tokens)), sizes)
+        char_count = np.bincount(owner[found], minlength=len(tokens)).astype(np.int64)
+        return char_count, columns[found].astype(np.int32)
+
+    def _slot_tokens(self, tokens: list[str]) -> tuple[list[int], list[int]]:
+        """The slot of every token, new slots given to the tokens new here (in order of
+        first sight); and the positions in ``tokens`` of those new tokens."""
+        token_slot = self.token_slot
+        slots = list(map(token_slot.get, tokens))
+        new: list[int] = []
+        for i in [i for i, slot in enumerate(slots) if slot is None]:
+            token = tokens[i]
+            slot = token_slot.get(token)  # a token may come twice
+            if slot is None:
+                slot = token_slot[token] = len(self.slot_token)
+                self.slot_token.append(token)
+                new.append(i)
+            slots[i] = slot
+        return slots, new
+
+    def _append_rows(
+        self,
+        unigram: np.ndarray,
+        bigram_token: np.ndarray,
+        char_count: np.ndarray,
+        char_indices: np.ndarray,
+    ) -> None:
+        """Append the slot-table rows of new slots (in slot order) to the tables."""
+        self.slot_unigram.extend(unigram)
+        self.slot_bigram_token.extend(bigram_token)
+        self.slot_char_start.extend(np.cumsum(char_count) - char_count + self._n_char_indices)
+        self.slot_char_count.extend(char_count)
+        self.char_indices.extend(char_indices)
+        self._n_char_indices += int(char_count.sum())
+
+    def _memoize(self, chunks: list[str], counts: np.ndarray, slots: list[int]) -> None:
+        """Memoize the slots of chunks the memo lacks (``counts[i]`` slots per chunk,
+        chunk after chunk in ``slots``)."""
+        memo = self.chunk_slots
+        flat = np.asarray(slots, dtype=np.int64).tobytes()
+        position = 0
+        for chunk, count in zip(chunks, counts.tolist()):
+            end = position + count
+            if chunk not in memo:
+                memo[chunk] = array.array("q", flat[8 * position : 8 * end])
+            position = end
 
     def _tables(self) -> SlotTables:
         """Views of the slot tables as they are now: later slots, or a reset of the
@@ -316,7 +344,6 @@ class _FastTransform:
             pieces = [self.chunk_slots[chunk] for chunk in fresh]
             counts = np.fromiter(map(len, pieces), np.int64, len(pieces))
             slots = np.frombuffer(b"".join(pieces), dtype=np.int64)
-            self._append_new_slots()
             tables = self._tables()
             tokens = self.slot_token
             char_count = tables.char_count[slots]
@@ -338,38 +365,18 @@ class _FastTransform:
         with self.lock:
             if max(len(self.chunk_slots), len(self.token_slot)) >= _FAST_MEMO_LIMIT:
                 self._reset()
-            memo, token_slot = self.chunk_slots, self.token_slot
-            if all(map(memo.__contains__, relay.chunks)):
+            if all(map(self.chunk_slots.__contains__, relay.chunks)):
                 return
-            self._append_new_slots()  # the tables are appended to directly below
-            tokens = relay.tokens
-            slots = list(map(token_slot.get, tokens))
-            new: list[int] = []  # positions in the relay of the tokens new here
-            for i in [i for i, slot in enumerate(slots) if slot is None]:
-                token = tokens[i]
-                slot = token_slot.get(token)  # a token may come twice in a relay
-                if slot is None:
-                    slot = token_slot[token] = len(self.slot_token)
-                    self.slot_token.append(token)
-                    new.append(i)
-                slots[i] = slot
+            slots, new = self._slot_tokens(relay.tokens)
             if new:
                 where = np.asarray(new, dtype=np.int64)
                 counts = relay.char_count[where]
                 gather = _spans(np.cumsum(relay.char_count)[where] - counts, counts)
-                self.slot_unigram.extend(relay.unigram[where])
-                self.slot_bigram_token.extend(relay.bigram_token[where])
-                self.slot_char_start.extend(np.cumsum(counts) - counts + self._n_char_indices)
-                self.slot_char_count.extend(counts)
-                self.char_indices.extend(relay.char_indices[gather])
-                self._n_char_indices += int(counts.sum())
-            flat = np.asarray(slots, dtype=np.int64).tobytes()
-            position = 0
-            for chunk, count in zip(relay.chunks, relay.counts.tolist()):
-                end = position + count
-                if chunk not in memo:
-                    memo[chunk] = array.array("q", flat[8 * position : 8 * end])
-                position = end
+                self._append_rows(
+                    relay.unigram[where], relay.bigram_token[where], counts,
+                    relay.char_indices[gather],
+                )  # fmt: skip
+            self._memoize(relay.chunks, relay.counts, slots)
 
     def transform(self, docs: list[str]) -> Rows:
         """The TF-IDF rows of raw posts (``PostVectorizer.transform`` as CSR arrays)."""

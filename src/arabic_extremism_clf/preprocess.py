@@ -56,14 +56,23 @@ _CAMEL_NAMES = (
     "normalize_teh_marbuta_ar", "simple_word_tokenize",
 )  # fmt: skip
 _camel_loaded = False
+# A character at which CAMeL's ``simple_word_tokenize`` may split a word: every
+# alternative of its symbol pattern starts with a regional indicator, an emoji
+# character, a keycap base (0-9, *, #), a symbol or a punctuation mark. Compiled with
+# CAMeL's own regular expression module (``regex``, for its Unicode properties) by
+# _load_camel().
+_MAY_SPLIT_RE: Any = None
 
 
 def _load_camel() -> None:
     """Import CAMeL Tools' functions into this module's namespace (once)."""
-    global _camel_loaded
+    global _camel_loaded, _MAY_SPLIT_RE
     if _camel_loaded:
         return
     _charset_cache.install()
+    import regex
+
+    _MAY_SPLIT_RE = regex.compile(r"[\p{RI}\p{Emoji}\p{S}\p{P}0-9*#]")
     from camel_tools.tokenizers.word import simple_word_tokenize
     from camel_tools.utils.dediac import dediac_ar
     from camel_tools.utils.normalize import (
@@ -349,17 +358,48 @@ class _Options:
         self.memo[chunk] = text
         return text
 
-    def tokenize_chunk(self, chunk: str) -> list[str]:
-        """Normalize and tokenize one whitespace-free chunk, not memoized.
+    def tokenize_chunks(self, chunks: list[str]) -> list[list[str]]:
+        """Normalize and tokenize whitespace-free chunks, not memoized: for each chunk,
+        ``simple_word_tokenize(self.normalize_chunk(chunk))``, computed for all at once.
 
         For callers that keep a memo of their own (the fast path of
-        ``PostVectorizer.transform``), so the chunk is not memoized twice.
+        ``PostVectorizer.transform``), so the chunks are not memoized twice. The
+        normalization runs once over all the chunks (:meth:`normalize_chunks`), and a
+        normalized chunk without any character that can start a symbol, punctuation or
+        emoji match of ``simple_word_tokenize`` (most Arabic words) is split on white
+        space only: that is what the tokenizer gives it, without its scan of every
+        character.
         """
-        return simple_word_tokenize(self.normalize_chunk(chunk))
+        tokenize = simple_word_tokenize
+        may_split = _MAY_SPLIT_RE.search
+        return [
+            tokenize(text) if may_split(text) else text.split()
+            for text in self.normalize_chunks(chunks)
+        ]
+
+    def normalize_chunks(self, chunks: list[str]) -> list[str]:
+        """:meth:`normalize_chunk` of every chunk, with each step run once over all of them.
+
+        The chunks are joined by line breaks. Every step maps characters or matches
+        within a line (a line break is neither changed, nor matched, nor a cased or
+        case-ignorable character for lower-casing, nor combined by Unicode
+        normalization), so the lines of the result are the normalized chunks. Should the
+        number of lines ever differ, each chunk is normalized on its own.
+        """
+        if len(chunks) > 1:
+            lines = self._normalize_lines("\n".join(chunks)).split("\n")
+            if len(lines) == len(chunks):
+                return [" ".join(line.split()) for line in lines]
+        return list(map(self.normalize_chunk, chunks))
 
     def normalize_chunk(self, chunk: str) -> str:
         """Normalize one whitespace-free chunk (not memoized)."""
-        text = chunk
+        return " ".join(self._normalize_lines(chunk).split())
+
+    def _normalize_lines(self, lines: str) -> str:
+        """The normalization steps of whitespace-free chunks, one per line, before white
+        space is collapsed."""
+        text = lines
         if self.steps and self.steps[0] is normalize_unicode:
             # Compatibility folding first, so that full-width or presentation-form
             # characters are seen as the plain ones by every later rule.
@@ -380,7 +420,7 @@ class _Options:
         text = _STRETCHED_WORD_RE.sub(_unstretch_word, text)
         if "\x00" in text:
             text = _MARK_RE.sub(_mark_to_token, text)
-        return " ".join(text.split())
+        return text
 
     def tokens(self, chunk: str) -> tuple[str, ...]:
         """Normalize and tokenize one whitespace-free chunk (memoized)."""
