@@ -225,9 +225,6 @@ def _forked_batches(items: Iterable[Any], model: Any, job: _Job, n_jobs: int) ->
             workers.tasks[worker].put((index, item, relays[worker]))
             relays[worker] = []
             pending.append(worker)
-            if index == 0 and n_jobs > 1:
-                # The first batch meets the most new chunks: the others wait for them.
-                read(worker)
             if len(pending) >= 2 * n_jobs:
                 yield next_in_order()
         while pending:
