@@ -241,6 +241,22 @@ def _child_fasttext(model_path: str, posts: str, out: str, limit: int) -> None:
     print(json.dumps({"rss_mb": _peak_rss_mb(), "code": 0}), file=sys.stderr)
 
 
+def _rss_pss(proc: Any) -> tuple[int, int]:
+    """Resident and proportional set size of a process, in bytes.
+
+    From ``/proc/PID/smaps_rollup`` (Linux 4.14+), one short read: psutil's
+    ``memory_full_info`` walks the whole ``smaps`` file, and sampling that every tenth of
+    a second took about 12% of a core, taken from the workers being measured.
+    """
+    try:
+        text = Path(f"/proc/{proc.pid}/smaps_rollup").read_text()
+    except OSError:
+        info = proc.memory_full_info()
+        return info.rss, info.pss
+    fields = dict(line.split(":", 1) for line in text.splitlines()[1:] if ":" in line)
+    return int(fields["Rss"].split()[0]) * 1024, int(fields["Pss"].split()[0]) * 1024
+
+
 def _sample_tree(pid: int, peak: list[float], done: Any) -> None:
     """Sample the memory of the process tree of ``pid`` until ``done`` is set.
 
@@ -256,23 +272,30 @@ def _sample_tree(pid: int, peak: list[float], done: Any) -> None:
         root = psutil.Process(pid)
     except psutil.Error:
         return
-    while not done.wait(0.1):
+    while not done.wait(0.2):
         try:
             procs = [root, *root.children(recursive=True)]
             rss = pss = 0
             for proc in procs:
-                with contextlib.suppress(psutil.Error):
-                    info = proc.memory_full_info()
-                    rss += info.rss
-                    pss += info.pss
+                with contextlib.suppress(psutil.Error, KeyError, ValueError, OSError):
+                    one_rss, one_pss = _rss_pss(proc)
+                    rss += one_rss
+                    pss += one_pss
         except psutil.Error:
             return
         peak[0] = max(peak[0], rss / 2**20)
         peak[1] = max(peak[1], pss / 2**20)
 
 
-def timed(args: list[str], rows: int, out: Path) -> dict:
-    """Run this script in a child mode; wall-clock posts/s and peak memory."""
+def timed(args: list[str], rows: int, out: Path, *, memory: bool = True) -> dict:
+    """Run this script in a child mode; wall-clock posts/s and, with ``memory``, the peak
+    memory of its process tree.
+
+    Sampling the tree's memory reads ``/proc/PID/smaps_rollup`` of every process, which
+    takes the kernel about 13 ms per 200 MB process: at five samples a second, 6% of a
+    core during the run. That core is one the workers of ``--jobs 2`` need, so the timed
+    runs do not sample (``memory=False``) and the memory is measured in a run of its own.
+    """
     import threading
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -286,10 +309,12 @@ def timed(args: list[str], rows: int, out: Path) -> dict:
     tree_peak = [0.0, 0.0]
     done = threading.Event()
     sampler = threading.Thread(target=_sample_tree, args=(child.pid, tree_peak, done))
-    sampler.start()
+    if memory:
+        sampler.start()
     stdout, stderr = child.communicate()
     done.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     proc = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -310,7 +335,7 @@ def timed(args: list[str], rows: int, out: Path) -> dict:
         "rate": rows / seconds,
         "cpu_us": cpu / rows * 1e6,
         # The larger of the child's own peak (with its live workers) and the peak of
-        # the sum of RSS over its process tree, sampled every 50 ms from here.
+        # the sum of RSS over its process tree, sampled every 200 ms from here.
         "rss_mb": max(report.get("rss_mb") or 0.0, tree_peak[0]) or None,
         "pss_mb": tree_peak[1] or None,
     }
@@ -342,9 +367,13 @@ def _median_run(runs: list[dict]) -> dict:
     ordered = sorted(runs, key=lambda run: run["seconds"])
     median = dict(ordered[len(ordered) // 2])
     median["spread"] = (ordered[0]["seconds"], ordered[-1]["seconds"])
-    median["rss_mb"] = max((run["rss_mb"] or 0.0) for run in runs) or None
-    median["pss_mb"] = max((run["pss_mb"] or 0.0) for run in runs) or None
     return median
+
+
+def _memory(argv: list[str], rows: int, out: Path) -> dict:
+    """Peak RSS and PSS of one more run, untimed, whose memory is sampled."""
+    run = timed(argv, rows, out, memory=True)
+    return {"rss_mb": run["rss_mb"], "pss_mb": run["pss_mb"]}
 
 
 def _head(source: Path, target: Path, n: int) -> None:
@@ -506,11 +535,11 @@ def main() -> None:
         startup = _startup(model_dir, tmp)
         naive_n = min(args.naive_posts, max(sizes))
         out = tmp / "naive.jsonl"
-        naive = timed(
-            ["--_naive", str(tmp / "naive.joblib"), str(posts), str(out), str(naive_n)],
-            naive_n,
-            out,
-        )
+        naive_argv = ["--_naive", str(tmp / "naive.joblib"), str(posts), str(out), str(naive_n)]
+        naive = {
+            **timed(naive_argv, naive_n, out, memory=False),
+            **_memory(naive_argv, naive_n, out),
+        }
         lines = []
         for n in sizes:
             sized = tmp / f"posts-{n}.txt"
@@ -528,13 +557,14 @@ def main() -> None:
                 systems.append((f"aeclf score ({model_note})", jobs,
                                 ["--_score", "--model", model_dir, str(sized), "-o", str(out),
                                  "--jobs", str(jobs), "--no-progress", "--overwrite"], out))  # fmt: skip
+            memories = [_memory(argv, n, out) for _, _, argv, out in systems]
             timings: list[list[dict]] = [[] for _ in systems]
             for _ in range(args.repeat):
                 for k, (_, _, argv, out) in enumerate(systems):
-                    timings[k].append(timed(argv, n, out))
+                    timings[k].append(timed(argv, n, out, memory=False))
             runs = []
-            for (name, jobs, argv, _), times in zip(systems, timings):
-                run = _median_run(times)
+            for (name, jobs, argv, _), times, peaks in zip(systems, timings, memories):
+                run = {**_median_run(times), **peaks}
                 if argv[0] == "--_fasttext":
                     base["fasttext"] = run["rate"]
                 elif jobs == 1:
@@ -562,7 +592,8 @@ def main() -> None:
         print(
             f"{os.cpu_count()} CPUs, load average at the end {os.getloadavg()[0]:.1f}. Each "
             f"figure: the median of {args.repeat} interleaved runs (the range of their wall "
-            "clocks in brackets; peak memory: the largest of the runs). posts/s: "
+            "clocks in brackets; peak memory: one more run of each, before them, whose "
+            "memory is sampled: sampling takes CPU, so the timed runs are not). posts/s: "
             "wall clock of the whole process (start-up and model loading included). CPU: user "
             "+ system time of the process and its workers per post. Peak RSS: the process plus "
             "its workers (pages the forked workers share with it counted once per process); "
