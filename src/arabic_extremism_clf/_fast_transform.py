@@ -93,7 +93,8 @@ class _FastTransform:
     * every distinct whitespace-free chunk of a post (see ``preprocess._prepare``) is
       mapped once to a tuple of integer token *slots*, memoized, so a post costs one
       dict lookup per chunk instead of normalizing, tokenizing and building n-gram
-      strings;
+      strings; the chunks of a batch that the memo lacks are computed together
+      (:meth:`_compute`);
     * per slot, numpy arrays hold the token's unigram index, its id among the tokens of
       the vocabulary's bigrams, and the indices of its character n-grams;
     * a batch of posts then becomes its count matrices with vectorized numpy: a gather
