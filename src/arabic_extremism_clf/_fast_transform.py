@@ -208,7 +208,8 @@ class _FastTransform:
             if max(len(self.chunk_slots), len(self.token_slot)) >= _FAST_MEMO_LIMIT:
                 self._reset()
             memo_get = self.chunk_slots.get
-            posts: list[list[Any]] = []  # per post: its chunks' slots, or its chunks
+            posts: list[list[Any]] = []  # per post: its chunks' slots
+            redo: list[tuple[int, list[str]]] = []  # the posts that had new chunks
             missing: dict[str, None] = {}  # chunks to compute, in order of first sight
             for doc in docs:
                 if not isinstance(doc, str):
@@ -220,17 +221,17 @@ class _FastTransform:
                     missing.update(dict.fromkeys(
                         [chunk for chunk, slots in zip(chunks, found) if slots is None]
                     ))  # fmt: skip
-                    found = chunks
+                    redo.append((len(posts), chunks))
                 posts.append(found)
             if missing:
                 self._compute(list(missing))
+                for index, chunks in redo:
+                    posts[index] = list(map(memo_get, chunks))
             pieces: list[array.array] = []
             add_pieces = pieces.extend
             ends = []
             total = 0
             for found in posts:
-                if found and isinstance(found[0], str):  # a post that had new chunks
-                    found = list(map(memo_get, found))
                 add_pieces(found)
                 total += sum(map(len, found))
                 ends.append(total)
